@@ -1,0 +1,46 @@
+# The 287(g) warehouse. Two commands matter: `make build` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+RAW_DIR ?= data/sample
+WAREHOUSE_DIR ?= warehouse
+TEST_WAREHOUSE_DIR ?= warehouse/test
+PYTEST_ARGS ?=
+
+.PHONY: build test lint sample venv clean bench docs
+
+# Create .venv and install the pinned tree (constraints.txt) once; redo when the pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+build: $(VENV)/.installed
+	$(BIN)/ice287g build --raw-dir $(RAW_DIR) --warehouse-dir $(WAREHOUSE_DIR)
+
+# pytest (unit, bad-input, real-data suites) and a full `dbt build` on the committed sample.
+test: $(VENV)/.installed
+	rm -rf $(TEST_WAREHOUSE_DIR)
+	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check ingest tests bench
+	$(BIN)/ruff format --check ingest tests bench
+	ICE287G_WAREHOUSE_DIR=$(TEST_WAREHOUSE_DIR) $(BIN)/sqlfluff lint models macros tests/dbt
+
+sample: $(VENV)/.installed
+	$(BIN)/ice287g sample --dest data/sample
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_ingest.py
+
+docs: $(VENV)/.installed
+	ICE287G_WAREHOUSE_DIR=$(WAREHOUSE_DIR) $(BIN)/dbt docs generate --profiles-dir profiles
+
+clean:
+	rm -rf $(WAREHOUSE_DIR) target logs

@@ -1,0 +1,212 @@
+"""``ice287g``: build, ingest, publish, sample, fetch.
+
+Exit codes (scripts can trust them):
+  0  everything passed
+  1  the build failed (dbt error or failed test, publish failed, or --strict with a quarantined file);
+     the previous publication is left in place
+  2  bad invocation or unusable raw directory (missing, empty)
+  3  built and published, but some files were quarantined (see the summary)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ingest import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
+    if raw:
+        p.add_argument("--raw-dir", type=Path, default=Path("data/sample"), help="raw files (recursive)")
+    p.add_argument("--warehouse-dir", type=Path, default=Path("warehouse"), help="build output folder")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.")
+    parser.add_argument("--version", action="version", version=f"ice287g {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="ingest, dbt build, publish")
+    _add_dirs(p)
+    p.add_argument("--strict", action="store_true", help="fail the build when any file is quarantined")
+    p.add_argument("--no-publish", action="store_true", help="stop after dbt build")
+    p = sub.add_parser("ingest", help="land new raw files in warehouse/work.duckdb")
+    _add_dirs(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 when any file is quarantined")
+    p = sub.add_parser("publish", help="publish marts.duckdb and exports from the work file")
+    _add_dirs(p, raw=False)
+    p = sub.add_parser("sample", help="regenerate the synthetic sample raw files")
+    p.add_argument("--dest", type=Path, default=Path("data/sample"))
+    p = sub.add_parser("fetch", help="download the official source files (needs the internet)")
+    p.add_argument("--dest", type=Path, required=True)
+    return parser
+
+
+def _ingest(raw_dir: Path, warehouse_dir: Path):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.pipeline import ingest_dir, scan
+
+    total = len(scan(raw_dir)) if raw_dir.is_dir() else 0
+    with Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("", total=total)
+
+        def on_file(outcome):
+            progress.update(task, advance=1, description=outcome.path[-60:])
+            if outcome.status == "rejected":
+                progress.console.print(f"[red]quarantined[/] {outcome.detail}")
+
+        return ingest_dir(raw_dir, warehouse_dir / "work.duckdb", on_file=on_file,
+                          quarantine_dir=warehouse_dir / "quarantine")
+
+
+def _print_ingest_summary(summary) -> None:
+    table = Table(title="Files", show_header=True)
+    table.add_column("status")
+    table.add_column("n", justify="right")
+    found = len(summary.outcomes)
+    table.add_row("found", str(found))
+    for status in ("loaded", "already_loaded", "skipped", "rejected"):
+        table.add_row(status.replace("_", " "), str(len(summary.by_status(status))))
+    console.print(table)
+    for o in summary.by_status("skipped"):
+        console.print(f"  skipped  {o.path}: {o.detail}")
+    for o in summary.rejected:
+        console.print(f"  [red]quarantined[/] {o.detail}")
+    rows = Table(title="Rows per raw table", show_header=True)
+    rows.add_column("table")
+    rows.add_column("rows", justify="right")
+    for name, n in sorted(summary.table_rows.items()):
+        rows.add_row(name, f"{n:,}")
+    console.print(rows)
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import RawDirError
+
+    start = time.perf_counter()
+    try:
+        summary = _ingest(args.raw_dir, args.warehouse_dir)
+    except RawDirError as exc:
+        err_console.print(f"[red]error:[/] {exc.describe()}")
+        return EXIT_USAGE
+    _print_ingest_summary(summary)
+    console.print(f"ingest finished in {time.perf_counter() - start:.1f}s")
+    if summary.rejected:
+        return EXIT_FAILED if args.strict else EXIT_QUARANTINED
+    return EXIT_OK
+
+
+def _dbt_build(warehouse_dir: Path):
+    from ingest.project import run_dbt
+
+    with console.status("dbt build") as status:
+        def on_line(line: str) -> None:
+            if " OK " in line or "ERROR" in line or "FAIL" in line or "WARN" in line or "Completed" in line \
+                    or line.startswith("Done.") or "Error" in line:
+                console.print(line, markup=False)
+            status.update(f"dbt build: {line[-80:]}")
+
+        return run_dbt(["build"], warehouse_dir, on_line=on_line)
+
+
+def cmd_build(args) -> int:
+    from ingest.pipeline import RawDirError
+    from ingest.project import project_dir
+    from ingest.publish import PublishError, publish
+
+    start = time.perf_counter()
+    try:
+        summary = _ingest(args.raw_dir, args.warehouse_dir)
+    except RawDirError as exc:
+        err_console.print(f"[red]error:[/] {exc.describe()}")
+        return EXIT_USAGE
+    _print_ingest_summary(summary)
+    t_ingest = time.perf_counter() - start
+    if summary.rejected and args.strict:
+        err_console.print(
+            f"[red]build failed:[/] {len(summary.rejected)} file(s) quarantined and --strict is set; "
+            "nothing was built or published (the previous publication is untouched)"
+        )
+        return EXIT_FAILED
+    t0 = time.perf_counter()
+    result = _dbt_build(args.warehouse_dir)
+    t_dbt = time.perf_counter() - t0
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+    console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
+    if not result.ok:
+        for f in result.failures[:20]:
+            err_console.print(f"  [red]{f}[/]")
+        err_console.print("[red]build failed:[/] dbt build did not pass; the previous publication is untouched")
+        return EXIT_FAILED
+    t_pub = 0.0
+    if not args.no_publish:
+        t0 = time.perf_counter()
+        try:
+            published = publish(args.warehouse_dir, project_dir())
+        except PublishError as exc:
+            err_console.print(f"[red]publish failed:[/] {exc}; the previous publication is untouched")
+            return EXIT_FAILED
+        t_pub = time.perf_counter() - t0
+        console.print(
+            f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'} "
+            f"and exports to {args.warehouse_dir / 'exports'}"
+        )
+    total = time.perf_counter() - start
+    console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
+    if summary.rejected:
+        console.print(f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined (exit {EXIT_QUARANTINED})")
+        return EXIT_QUARANTINED
+    return EXIT_OK
+
+
+def cmd_publish(args) -> int:
+    from ingest.project import project_dir
+    from ingest.publish import PublishError, publish
+
+    try:
+        published = publish(args.warehouse_dir, project_dir())
+    except PublishError as exc:
+        err_console.print(f"[red]publish failed:[/] {exc}")
+        return EXIT_FAILED
+    console.print(f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'}")
+    return EXIT_OK
+
+
+def cmd_sample(args) -> int:
+    from ingest.sample import generate
+
+    written = generate(args.dest)
+    console.print(f"wrote {len(written)} synthetic sample files under {args.dest}")
+    return EXIT_OK
+
+
+def cmd_fetch(args) -> int:
+    from ingest.fetch import fetch
+
+    return fetch(args.dest, console=console, err_console=err_console)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {
+        "build": cmd_build, "ingest": cmd_ingest, "publish": cmd_publish, "sample": cmd_sample, "fetch": cmd_fetch,
+    }[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Errors that name the file, row and column of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestError(Exception):
+    """A raw file cannot be loaded. Carries where the problem is, so the message can say it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        examples: list[str] | None = None,
+    ) -> None:
+        self.reason = message
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        self.examples = examples or []
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """One line: ``file, row R, column C: message``."""
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+class UnsafeFileError(IngestError):
+    """The file looks hostile (zip bomb, XML entity expansion, path traversal) and is not opened."""

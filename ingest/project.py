@@ -1,0 +1,80 @@
+"""Where the dbt project lives and how to run dbt against a warehouse directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def project_dir() -> Path:
+    """The dbt project: the repository that holds this package (or the current directory)."""
+    here = Path(__file__).resolve().parents[1]
+    for candidate in (here, Path.cwd()):
+        if (candidate / "dbt_project.yml").exists():
+            return candidate
+    raise FileNotFoundError("dbt_project.yml not found beside the ingest package or in the current directory")
+
+
+@dataclass
+class DbtResult:
+    """Outcome of one dbt invocation: exit code and result counts by status."""
+
+    returncode: int
+    counts: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def dbt_env(warehouse_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["ICE287G_WAREHOUSE_DIR"] = str(warehouse_dir.resolve())
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def run_dbt(
+    args: list[str],
+    warehouse_dir: Path,
+    *,
+    on_line: Callable[[str], None] | None = None,
+) -> DbtResult:
+    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines."""
+    proj = project_dir()
+    target_path = warehouse_dir.resolve() / "dbt_target"
+    exe = Path(sys.executable).with_name("dbt")
+    cmd = [
+        str(exe) if exe.exists() else "dbt",
+        *args,
+        "--no-use-colors",
+        "--project-dir", str(proj),
+        "--profiles-dir", str(proj / "profiles"),
+        "--target-path", str(target_path),
+        "--log-path", str(warehouse_dir.resolve() / "dbt_logs"),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=proj, env=dbt_env(warehouse_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if on_line:
+            on_line(line.rstrip("\n"))
+    returncode = proc.wait()
+    result = DbtResult(returncode)
+    run_results = target_path / "run_results.json"
+    if run_results.exists():
+        data = json.loads(run_results.read_text())
+        for r in data.get("results", []):
+            kind = r.get("unique_id", "").split(".")[0]
+            result.counts[f"{kind}:{r.get('status')}"] += 1
+            if r.get("status") in ("error", "fail"):
+                result.failures.append(f"{r.get('unique_id')}: {(r.get('message') or '').strip()[:300]}")
+    return result

@@ -1,0 +1,234 @@
+"""Read xlsx worksheets: cell values with python-calamine, hyperlink targets from the sheet XML.
+
+pandas and calamine drop hyperlinks, yet ICE's MOA and ADDENDUM cells carry the PDF address only in
+the hyperlink. The targets live in ``xl/worksheets/_rels/sheetN.xml.rels`` and the ``<hyperlinks>``
+element of ``xl/worksheets/sheetN.xml``; both are small and parsed with defusedxml after the archive
+has been checked against size limits (zip bombs, entity expansion).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+from python_calamine import CalamineWorkbook
+
+from ingest.errors import IngestError, UnsafeFileError
+
+# Limits that keep a hostile or absurd workbook from exhausting the machine.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_MEMBERS = 10_000
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+@dataclass
+class Sheet:
+    """One worksheet: rows of Python values (Excel row ``first_row`` first) and hyperlinks by cell."""
+
+    name: str
+    rows: list[list[Any]]
+    first_row: int  # Excel row number of rows[0]
+    first_col: int  # 0-based column index of rows[*][0]
+    hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)  # (excel_row, col0) -> target
+
+    def hyperlink(self, excel_row: int, col0: int) -> str | None:
+        """Target of the hyperlink on a cell, or None."""
+        return self.hyperlinks.get((excel_row, col0))
+
+
+def column_letter(col0: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    n = col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def check_archive(path: Path) -> zipfile.ZipFile:
+    """Open an xlsx as a zip and refuse it when it is not one or would unpack beyond the limits."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise IngestError(
+            f"not a readable xlsx workbook (not a zip archive: {exc}); is it truncated or another format "
+            "renamed to .xlsx?",
+            file=path,
+        ) from exc
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeFileError(f"archive has {len(infos)} members (limit {MAX_MEMBERS})", file=path)
+    total = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
+            raise UnsafeFileError(f"archive member with an unsafe path: {name!r}", file=path)
+        total += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
+            raise UnsafeFileError(
+                f"archive member {name!r} expands {info.file_size / info.compress_size:.0f}x "
+                f"(limit {MAX_COMPRESSION_RATIO}x): refusing a possible zip bomb",
+                file=path,
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnsafeFileError(
+            f"archive would unpack to {total:,} bytes (limit {MAX_UNCOMPRESSED_BYTES:,})", file=path
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "EncryptedPackage" in names or "EncryptionInfo" in names:
+            raise IngestError("workbook is password-protected (encrypted); save it without a password", file=path)
+        raise IngestError("zip archive without xl/workbook.xml: not an xlsx workbook", file=path)
+    return zf
+
+
+def _parse_xml(zf: zipfile.ZipFile, member: str, path: Path) -> Any:
+    data = zf.read(member)
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except Exception as exc:  # defusedxml raises DTDForbidden/EntitiesForbidden, ParseError
+        raise UnsafeFileError(f"{member} cannot be parsed safely: {exc}", file=path) from exc
+
+
+def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Worksheet name -> part name (``xl/worksheets/sheet1.xml``)."""
+    wb = _parse_xml(zf, "xl/workbook.xml", path)
+    rels = _parse_xml(zf, "xl/_rels/workbook.xml.rels", path)
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in wb.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = posixpath.normpath(posixpath.join("xl", target))
+        parts[sheet.get("name")] = part
+    return parts
+
+
+def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path) -> dict[tuple[int, int], str]:
+    """Hyperlink targets of one worksheet part, keyed by (excel_row, col0)."""
+    names = set(zf.namelist())
+    if part not in names:
+        return {}
+    raw = zf.read(part)
+    if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw[:4096]:
+        raise UnsafeFileError(f"{part} declares a DTD/entities: refusing possible XML bomb", file=path)
+    start = raw.find(b"<hyperlinks")
+    if start < 0:
+        return {}
+    end = raw.find(b"</hyperlinks>", start)
+    if end < 0:
+        raise IngestError(f"{part}: unterminated <hyperlinks> element", file=path)
+    # Re-declare the relationship namespace on the fragment so it parses on its own.
+    fragment = raw[start : end + len(b"</hyperlinks>")]
+    fragment = fragment.replace(
+        b"<hyperlinks",
+        b'<hyperlinks xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        b'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision"',
+        1,
+    )
+    try:
+        element = SafeET.fromstring(fragment, forbid_dtd=True)
+    except Exception as exc:
+        raise UnsafeFileError(f"{part}: hyperlinks cannot be parsed: {exc}", file=path) from exc
+    rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    rel_targets: dict[str, str] = {}
+    if rels_part in names:
+        rels = _parse_xml(zf, rels_part, path)
+        rel_targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    links: dict[tuple[int, int], str] = {}
+    for link in element.iter(f"{_NS_MAIN}hyperlink"):
+        ref = link.get("ref") or ""
+        rid = link.get(f"{_NS_REL}id")
+        target = rel_targets.get(rid) if rid else None
+        if target is None and link.get("location"):
+            target = "#" + link.get("location")
+        if target is None:
+            continue
+        cells = ref.split(":")
+        m1 = _CELL_REF.match(cells[0])
+        m2 = _CELL_REF.match(cells[-1])
+        if not (m1 and m2):
+            continue
+        for row in range(int(m1.group(2)), int(m2.group(2)) + 1):
+            for col in range(_column_index(m1.group(1)), _column_index(m2.group(1)) + 1):
+                links[(row, col)] = target
+    return links
+
+
+def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
+    """Every worksheet of an xlsx file, values via calamine, hyperlinks from the XML."""
+    path = Path(path)
+    zf = check_archive(path)
+    with zf:
+        parts = _sheet_parts(zf, path)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:
+            raise IngestError(f"not a readable xlsx workbook: {exc}", file=path) from exc
+        sheets: list[Sheet] = []
+        for name in workbook.sheet_names:
+            try:
+                cal = workbook.get_sheet_by_name(name)
+                rows = cal.to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise IngestError(f"worksheet {name!r} cannot be read: {exc}", file=path) from exc
+            start = cal.start or (0, 0)
+            links = _hyperlinks(zf, parts[name], path) if with_hyperlinks and name in parts else {}
+            sheets.append(Sheet(name=name, rows=rows, first_row=start[0] + 1, first_col=start[1], hyperlinks=links))
+    return sheets
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell's value as text, as printed: dates ISO, whole numbers without '.0', empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value != "" else None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def cell_kind(value: Any) -> str:
+    """'date', 'text', 'number', 'boolean' or 'empty' — how the cell was stored in the workbook."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, dt.date | dt.datetime):
+        return "date"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.time | dt.timedelta):
+        return "time"
+    return "text"

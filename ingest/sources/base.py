@@ -1,0 +1,114 @@
+"""What every raw source provides: detection by content or name, and parsing into rows to land."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ingest.readers.xlsx import Sheet, read_workbook
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class FileInfo:
+    """A file found under the raw directory. Reads (and caches) its workbook only when asked."""
+
+    path: Path
+    rel_path: str
+    size: int
+    sha256: str
+
+    @classmethod
+    def from_path(cls, path: Path, root: Path) -> FileInfo:
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return cls(path=path, rel_path=rel, size=path.stat().st_size, sha256=sha256_file(path))
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+    @property
+    def is_excel(self) -> bool:
+        return self.suffix in EXCEL_SUFFIXES
+
+    @cached_property
+    def sheets(self) -> list[Sheet]:
+        """Worksheets of an xlsx file (raises IngestError when it cannot be read)."""
+        return read_workbook(self.path)
+
+    def head_bytes(self, n: int = 65536) -> bytes:
+        with open(self.path, "rb") as fh:
+            return fh.read(n)
+
+
+@dataclass
+class Detection:
+    """A source's claim on a file: which kind of file it is and how sure (``by``: content or name)."""
+
+    source: str
+    kind: str
+    by: str = "content"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    """Rows ready to land in one raw table, plus what goes into the load manifest.
+
+    ``frame`` holds the rows (without lineage columns, which landing adds). Sources with very large
+    files may instead give ``relation_sql``: a DuckDB SELECT that landing inserts from directly.
+    """
+
+    source: str
+    kind: str
+    layout: str
+    table: str
+    frame: pd.DataFrame | None = None
+    relation_sql: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    n_rows: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Source:
+    """Base class of a raw source. Subclasses set ``name`` and ``tables`` and implement the two methods."""
+
+    name: ClassVar[str] = ""
+    # raw table name -> list of (column, DuckDB type) after the lineage columns
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {}
+
+    def detect(self, file: FileInfo) -> Detection | None:
+        """Return a Detection when this source recognises the file, else None. May raise IngestError
+        when the file claims to be this source's but cannot be read."""
+        raise NotImplementedError
+
+    def parse(self, file: FileInfo, detection: Detection, context: LoadContext) -> Parsed:
+        """Read the file into rows for one raw table; raise IngestError naming file, row and column."""
+        raise NotImplementedError
+
+
+@dataclass
+class LoadContext:
+    """Run-wide inputs a source may need (publication date overrides, the time of the run)."""
+
+    raw_dir: Path
+    date_overrides: dict[str, Any] = field(default_factory=dict)
