@@ -41,10 +41,21 @@ class Sheet:
     first_row: int  # Excel row number of rows[0]
     first_col: int  # 0-based column index of rows[*][0]
     hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)  # (excel_row, col0) -> target
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (excel_row, col0) -> '#N/A'
 
     def hyperlink(self, excel_row: int, col0: int) -> str | None:
         """Target of the hyperlink on a cell, or None."""
         return self.hyperlinks.get((excel_row, col0))
+
+    def value(self, excel_row: int, col0: int, value: Any) -> Any:
+        """A cell's value, with Excel error cells (``#N/A``) as the text Excel prints.
+
+        calamine returns error cells as empty; ICE's COUNTY column holds hundreds of ``#N/A`` errors,
+        which are data (a lookup ICE's staff did not fill), not blanks.
+        """
+        if (value is None or value == "") and self.errors:
+            return self.errors.get((excel_row, col0), value)
+        return value
 
 
 def column_letter(col0: int) -> str:
@@ -177,6 +188,27 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path) -> dict[tuple[int, i
     return links
 
 
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
+    """Excel error cells (``t="e"``, e.g. ``#N/A``) of one worksheet part, keyed by (excel_row, col0)."""
+    if part not in set(zf.namelist()):
+        return {}
+    raw = zf.read(part)
+    if b't="e"' not in raw:
+        return {}
+    errors: dict[tuple[int, int], str] = {}
+    for m in _ERROR_CELL.finditer(raw):
+        ref = _ATTR_R.search(m.group(1))
+        val = _VALUE.search(m.group(2))
+        if ref and val:
+            errors[(int(ref.group(2)), _column_index(ref.group(1).decode()))] = val.group(1).decode("utf-8", "replace")
+    return errors
+
+
 def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
     """Every worksheet of an xlsx file, values via calamine, hyperlinks from the XML."""
     path = Path(path)
@@ -196,7 +228,9 @@ def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
                 raise IngestError(f"worksheet {name!r} cannot be read: {exc}", file=path) from exc
             start = cal.start or (0, 0)
             links = _hyperlinks(zf, parts[name], path) if with_hyperlinks and name in parts else {}
-            sheets.append(Sheet(name=name, rows=rows, first_row=start[0] + 1, first_col=start[1], hyperlinks=links))
+            errors = _error_cells(zf, parts[name]) if name in parts else {}
+            sheets.append(Sheet(name=name, rows=rows, first_row=start[0] + 1, first_col=start[1],
+                                hyperlinks=links, errors=errors))
     return sheets
 
 

@@ -173,6 +173,8 @@ class IceSheets(Source):
         today = dt.date.today()
         for offset, row in enumerate(sheet.rows[idx + 1 :], start=1):
             excel_row = header_row + offset
+            if sheet.errors:
+                row = [sheet.value(excel_row, sheet.first_col + j, v) for j, v in enumerate(row)]
             if all(_is_blank(v) for v in row):
                 continue
             for j, v in enumerate(row):
