@@ -26,12 +26,27 @@ from . import ice_sheets as S
 LEDGER_DIR = "ledger"
 LEDGER_FILE = "ice_287g_payments_ledger_fy2025_fy2026.csv"
 HEADER = (
-    "payee_name", "state", "payment_date", "fiscal_year", "category", "amount_usd",
-    "certified_officer_count", "document_id", "description",
+    "payee_name",
+    "state",
+    "payment_date",
+    "fiscal_year",
+    "category",
+    "amount_usd",
+    "certified_officer_count",
+    "document_id",
+    "description",
 )
 STATE_CODES = {
-    "CONNECTICUT": "CT", "FLORIDA": "FL", "LOUISIANA": "LA", "NEW HAMPSHIRE": "NH", "PENNSYLVANIA": "PA",
-    "TENNESSEE": "TN", "TEXAS": "TX", "VIRGINIA": "VA", "WEST VIRGINIA": "WV", "WYOMING": "WY",
+    "CONNECTICUT": "CT",
+    "FLORIDA": "FL",
+    "LOUISIANA": "LA",
+    "NEW HAMPSHIRE": "NH",
+    "PENNSYLVANIA": "PA",
+    "TENNESSEE": "TN",
+    "TEXAS": "TX",
+    "VIRGINIA": "VA",
+    "WEST VIRGINIA": "WV",
+    "WYOMING": "WY",
 }
 PROGRAM_START = dt.date(2025, 10, 1)  # DHS 2025-09-02: reimbursements from FY2026
 LEDGER_END = dt.date(2026, 3, 31)
@@ -49,7 +64,7 @@ PRINTED_NAMES = {
     "NH-COLEBROOK-TFM": "Colebrook Police Dept.",
     "WY-LARAMIE-TFM": "LARAMIE COUNTY SHERIFF\u2019S OFFICE",  # exact after normalisation (case, apostrophe)
     "TX-KINNEY-TFM": "Kinney Cnty Sheriff's Ofice",  # fuzzy
-    "WY-CAMPBELL-TFM": "Campbell Co. S.O.",  # only a reviewed alias (seeds/payments/payee_aliases.csv) matches
+    "WY-CAMPBELL-TFM": "Campbell Co. S.O.",  # only the reviewed alias in seeds/payments/payee_aliases.csv
 }
 PRINTED_STATES = {"TN-SEVIER-TFM": "Tennessee"}  # full state name instead of the USPS code
 UNMATCHED_PAYEE = ("Lake Harbor Police Department", "FL")
@@ -110,8 +125,11 @@ def _tier(key: str) -> Decimal:
 def eligible_agreements() -> list[S.Agreement]:
     """Task Force Model agreements in the ICE scenario, signed before the ledger ends and not removed."""
     return [
-        a for a in S.AGREEMENTS
-        if a.support == S.TFM and a.signed is not None and a.signed <= LEDGER_END - dt.timedelta(days=30)
+        a
+        for a in S.AGREEMENTS
+        if a.support == S.TFM
+        and a.signed is not None
+        and a.signed <= LEDGER_END - dt.timedelta(days=30)
         and a.removed_after is None
     ]
 
@@ -120,24 +138,45 @@ class _Builder:
     def __init__(self) -> None:
         self.lines: list[LedgerLine] = []
 
-    def add(self, key: str | None, payee: str, state: str, day: dt.date | None, category: str,
-            amount: Decimal | None, officers: int | None = None, description: str = "", *,
-            printed_date: str | None = None, printed_category: str | None = None,
-            printed_amount: str | None = None, printed_fy: str | None = None, tags: tuple[str, ...] = ()) -> None:
+    def add(
+        self,
+        key: str | None,
+        payee: str,
+        state: str,
+        day: dt.date | None,
+        category: str,
+        amount: Decimal | None,
+        officers: int | None = None,
+        description: str = "",
+        *,
+        printed_date: str | None = None,
+        printed_category: str | None = None,
+        printed_amount: str | None = None,
+        printed_fy: str | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> None:
         n = len(self.lines) + 1
         fy = _fy(day) if day else 2026
-        self.lines.append(LedgerLine(
-            payee_name=payee, state=state,
-            payment_date=printed_date if printed_date is not None else (day.isoformat() if day else ""),
-            fiscal_year=printed_fy if printed_fy is not None else f"FY{fy}",
-            category=printed_category if printed_category is not None else category,
-            amount_usd=printed_amount if printed_amount is not None else (_money(amount) if amount is not None else ""),
-            certified_officer_count="" if officers is None else str(officers),
-            document_id=f"SYN-287G-FY{fy}-{n:05d}", description=description,
-            agreement_key=key, true_category=category,
-            true_amount=amount if printed_amount is None or amount is not None else None,
-            true_date=day, tags=tags,
-        ))
+        self.lines.append(
+            LedgerLine(
+                payee_name=payee,
+                state=state,
+                payment_date=printed_date if printed_date is not None else (day.isoformat() if day else ""),
+                fiscal_year=printed_fy if printed_fy is not None else f"FY{fy}",
+                category=printed_category if printed_category is not None else category,
+                amount_usd=printed_amount
+                if printed_amount is not None
+                else (_money(amount) if amount is not None else ""),
+                certified_officer_count="" if officers is None else str(officers),
+                document_id=f"SYN-287G-FY{fy}-{n:05d}",
+                description=description,
+                agreement_key=key,
+                true_category=category,
+                true_amount=amount if printed_amount is None or amount is not None else None,
+                true_date=day,
+                tags=tags,
+            )
+        )
 
 
 def _build() -> tuple[LedgerLine, ...]:
@@ -145,63 +184,195 @@ def _build() -> tuple[LedgerLine, ...]:
     by_key = S.AGREEMENT_BY_KEY
     # one payment to an agency before its (JEM) agreement was removed, and one after
     hernando = by_key["FL-HERNANDO-JEM"]
-    b.add(hernando.key, hernando.final_agency, "FL", dt.date(2025, 7, 15), "other", Decimal("12480.00"), None,
-          "JEM detention transport reimbursement", printed_category="Transport reimbursement",
-          printed_fy="2025", tags=("agreement_later_removed",))
+    b.add(
+        hernando.key,
+        hernando.final_agency,
+        "FL",
+        dt.date(2025, 7, 15),
+        "other",
+        Decimal("12480.00"),
+        None,
+        "JEM detention transport reimbursement",
+        printed_category="Transport reimbursement",
+        printed_fy="2025",
+        tags=("agreement_later_removed",),
+    )
     for a in eligible_agreements():
         n = _officers(a.key)
         payee = PRINTED_NAMES.get(a.key, a.final_agency)
         state = PRINTED_STATES.get(a.key, STATE_CODES[a.state])
         tags = ("spelling_differs",) if a.key in PRINTED_NAMES else ()
         first = max(dt.date(2025, 10, 15), a.signed + dt.timedelta(days=30))
-        b.add(a.key, payee, state, first, "vehicle", VEHICLE_USD, None, "One-time vehicle purchase",
-              printed_category="Vehicle purchase" if a.key == "TX-DPS-TFM" else None, tags=tags)
+        b.add(
+            a.key,
+            payee,
+            state,
+            first,
+            "vehicle",
+            VEHICLE_USD,
+            None,
+            "One-time vehicle purchase",
+            printed_category="Vehicle purchase" if a.key == "TX-DPS-TFM" else None,
+            tags=tags,
+        )
         if a.key == "NH-COLEBROOK-TFM":  # reported: 3 officers, about $100,000 received
-            b.add(a.key, payee, state, dt.date(2026, 2, 10), "performance_award", 3 * AWARD_TIERS_USD[2], 3,
-                  "Quarterly performance award Q1 FY2026, 70-79% tier", printed_category="", tags=tags)
+            b.add(
+                a.key,
+                payee,
+                state,
+                dt.date(2026, 2, 10),
+                "performance_award",
+                3 * AWARD_TIERS_USD[2],
+                3,
+                "Quarterly performance award Q1 FY2026, 70-79% tier",
+                printed_category="",
+                tags=tags,
+            )
             continue
-        b.add(a.key, payee, state, first, "equipment", n * EQUIPMENT_PER_OFFICER_USD, n,
-              f"Equipment funds, {n} certified task force officers",
-              printed_category="Equipment funds" if a.key == "FL-OCALA-TFM" else None, tags=tags)
+        b.add(
+            a.key,
+            payee,
+            state,
+            first,
+            "equipment",
+            n * EQUIPMENT_PER_OFFICER_USD,
+            n,
+            f"Equipment funds, {n} certified task force officers",
+            printed_category="Equipment funds" if a.key == "FL-OCALA-TFM" else None,
+            tags=tags,
+        )
         if a.key == "WY-LARAMIE-TFM":  # reported: 30 officers, about $300,000 received
-            b.add(a.key, payee, state, dt.date(2025, 12, 10), "equipment", -3 * EQUIPMENT_PER_OFFICER_USD, None,
-                  "Reversal: equipment funds for 3 officers not certified",
-                  printed_date="12/10/2025", tags=(*tags, "reversal"))
+            b.add(
+                a.key,
+                payee,
+                state,
+                dt.date(2025, 12, 10),
+                "equipment",
+                -3 * EQUIPMENT_PER_OFFICER_USD,
+                None,
+                "Reversal: equipment funds for 3 officers not certified",
+                printed_date="12/10/2025",
+                tags=(*tags, "reversal"),
+            )
         if a.key == "TX-POLK-TFM":  # the vehicle paid twice
-            b.add(a.key, payee, state, dt.date(2026, 1, 14), "vehicle", VEHICLE_USD, None,
-                  "One-time vehicle purchase", tags=("duplicate_vehicle",))
+            b.add(
+                a.key,
+                payee,
+                state,
+                dt.date(2026, 1, 14),
+                "vehicle",
+                VEHICLE_USD,
+                None,
+                "One-time vehicle purchase",
+                tags=("duplicate_vehicle",),
+            )
         if a.key in FULL_TIME_KEYS and a.signed < PROGRAM_START:
             salary = n * QUARTER_SALARY_PER_OFFICER_USD
-            b.add(a.key, payee, state, dt.date(2026, 1, 20), "salary_benefits", salary, n,
-                  "Salary and benefits reimbursement Q1 FY2026",
-                  printed_category="Salary & Benefits", printed_date="01/20/2026", tags=tags)
+            b.add(
+                a.key,
+                payee,
+                state,
+                dt.date(2026, 1, 20),
+                "salary_benefits",
+                salary,
+                n,
+                "Salary and benefits reimbursement Q1 FY2026",
+                printed_category="Salary & Benefits",
+                printed_date="01/20/2026",
+                tags=tags,
+            )
             share = OVERTIME_SHARE.get(a.key, Decimal("0.20"))
-            b.add(a.key, payee, state, dt.date(2026, 1, 20), "overtime", (salary * share).quantize(Decimal("0.01")),
-                  n, "Overtime reimbursement Q1 FY2026",
-                  printed_category="Overtime", tags=(*tags, "overtime_over_cap") if share > Decimal("0.25") else tags)
+            b.add(
+                a.key,
+                payee,
+                state,
+                dt.date(2026, 1, 20),
+                "overtime",
+                (salary * share).quantize(Decimal("0.01")),
+                n,
+                "Overtime reimbursement Q1 FY2026",
+                printed_category="Overtime",
+                tags=(*tags, "overtime_over_cap") if share > Decimal("0.25") else tags,
+            )
             tier = _tier(a.key)
             award_day = dt.date(2026, 2, 10)
-            b.add(a.key, payee, state, award_day, "performance_award", n * tier, n,
-                  f"Quarterly performance award Q1 FY2026, ${tier:,.0f} per officer",
-                  printed_category="Performance Award",
-                  printed_date=_serial(award_day) if a.key == "FL-FHP-TFM" else None, tags=tags)
+            b.add(
+                a.key,
+                payee,
+                state,
+                award_day,
+                "performance_award",
+                n * tier,
+                n,
+                f"Quarterly performance award Q1 FY2026, ${tier:,.0f} per officer",
+                printed_category="Performance Award",
+                printed_date=_serial(award_day) if a.key == "FL-FHP-TFM" else None,
+                tags=tags,
+            )
     # a payment after the agreement was removed (Hernando's JEM agreement left the sheet after P4)
-    b.add(hernando.key, hernando.final_agency, "FL", dt.date(2025, 10, 6), "equipment",
-          4 * EQUIPMENT_PER_OFFICER_USD, 4, "Equipment funds, 4 officers", tags=("paid_after_removal",))
+    b.add(
+        hernando.key,
+        hernando.final_agency,
+        "FL",
+        dt.date(2025, 10, 6),
+        "equipment",
+        4 * EQUIPMENT_PER_OFFICER_USD,
+        4,
+        "Equipment funds, 4 officers",
+        tags=("paid_after_removal",),
+    )
     # a payee that is no agency in the ICE sheets
-    b.add(None, *UNMATCHED_PAYEE, dt.date(2025, 11, 12), "vehicle", VEHICLE_USD, None,
-          "One-time vehicle purchase", tags=("unmatched",))
+    b.add(
+        None,
+        *UNMATCHED_PAYEE,
+        dt.date(2025, 11, 12),
+        "vehicle",
+        VEHICLE_USD,
+        None,
+        "One-time vehicle purchase",
+        tags=("unmatched",),
+    )
     # lines that must be rejected (they land with a reason, never silently dropped)
     sevier = by_key["TN-SEVIER-TFM"]
-    b.add(sevier.key, sevier.final_agency, "TN", dt.date(2026, 3, 2), "other", None, None,
-          "Training travel", printed_category="Training travel", printed_amount="1.325,00",
-          tags=("reject_ambiguous_amount",))
-    b.add(sevier.key, sevier.final_agency, "TN", None, "other", Decimal("850.00"), None,
-          "Training travel", printed_category="Training travel", printed_date="31/01/2026",
-          tags=("reject_bad_date",))
-    b.add(sevier.key, sevier.final_agency, "TN", dt.date(2026, 3, 3), "other", None, None,
-          "Training travel", printed_category="Training travel", printed_amount="",
-          tags=("reject_blank_amount",))
+    b.add(
+        sevier.key,
+        sevier.final_agency,
+        "TN",
+        dt.date(2026, 3, 2),
+        "other",
+        None,
+        None,
+        "Training travel",
+        printed_category="Training travel",
+        printed_amount="1.325,00",
+        tags=("reject_ambiguous_amount",),
+    )
+    b.add(
+        sevier.key,
+        sevier.final_agency,
+        "TN",
+        None,
+        "other",
+        Decimal("850.00"),
+        None,
+        "Training travel",
+        printed_category="Training travel",
+        printed_date="31/01/2026",
+        tags=("reject_bad_date",),
+    )
+    b.add(
+        sevier.key,
+        sevier.final_agency,
+        "TN",
+        dt.date(2026, 3, 3),
+        "other",
+        None,
+        None,
+        "Training travel",
+        printed_category="Training travel",
+        printed_amount="",
+        tags=("reject_blank_amount",),
+    )
     return tuple(b.lines)
 
 

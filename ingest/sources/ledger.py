@@ -35,7 +35,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import pandas as pd
@@ -47,13 +47,28 @@ from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
 
 CATEGORIES = ("vehicle", "equipment", "salary_benefits", "overtime", "performance_award", "other")
 FIELDS = (
-    "payee_name", "state", "payment_date", "fiscal_year", "category", "amount", "certified_officers",
-    "document_id", "description",
+    "payee_name",
+    "state",
+    "payment_date",
+    "fiscal_year",
+    "category",
+    "amount",
+    "certified_officers",
+    "document_id",
+    "description",
 )
 REQUIRED_FIELDS = ("payee_name", "payment_date", "amount")
 MAPPING_KEYS = {
-    "name", "columns", "date_formats", "money_format", "category_from", "categories", "header_row", "sheet",
-    "delimiter", "encoding",
+    "name",
+    "columns",
+    "date_formats",
+    "money_format",
+    "category_from",
+    "categories",
+    "header_row",
+    "sheet",
+    "delimiter",
+    "encoding",
 }
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 NAME_PATTERN = re.compile(r"(?i)(ledger|payment|payout|disbursement)")
@@ -140,42 +155,62 @@ def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
         raise IngestError(f"unknown keys {sorted(unknown)}", file=path, column=sorted(unknown)[0])
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        raise IngestError("`columns` must map canonical fields to ledger headers", file=path, column="columns")
+        raise IngestError(
+            "`columns` must map canonical fields to ledger headers", file=path, column="columns"
+        )
     bad = [k for k in columns if k not in FIELDS]
     if bad:
-        raise IngestError(f"unknown canonical fields {bad} (known: {', '.join(FIELDS)})", file=path,
-                          column="columns")
+        raise IngestError(
+            f"unknown canonical fields {bad} (known: {', '.join(FIELDS)})", file=path, column="columns"
+        )
     missing = [f for f in REQUIRED_FIELDS if not columns.get(f)]
     if missing:
         raise IngestError(f"`columns` must name the ledger header for {missing}", file=path, column="columns")
     formats = data.get("date_formats") or ["%Y-%m-%d"]
     if not isinstance(formats, list) or not all(isinstance(f, str) and f for f in formats):
-        raise IngestError("`date_formats` must be a list of strptime formats or excel_serial", file=path,
-                          column="date_formats")
+        raise IngestError(
+            "`date_formats` must be a list of strptime formats or excel_serial",
+            file=path,
+            column="date_formats",
+        )
     money = data.get("money_format", "us")
     if money not in ("us", "eu"):
         raise IngestError(f"`money_format` must be us or eu, not {money!r}", file=path, column="money_format")
     rules: list[tuple[str, list[str]]] = []
     for i, rule in enumerate(data.get("categories") or []):
         if not isinstance(rule, dict) or rule.get("category") not in CATEGORIES:
-            raise IngestError(f"categories[{i}] needs `category` in {list(CATEGORIES)}", file=path,
-                              column="categories")
+            raise IngestError(
+                f"categories[{i}] needs `category` in {list(CATEGORIES)}", file=path, column="categories"
+            )
         words = rule.get("keywords") or []
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise IngestError(f"categories[{i}].keywords must be a list of words", file=path, column="categories")
+            raise IngestError(
+                f"categories[{i}].keywords must be a list of words", file=path, column="categories"
+            )
         rules.append((rule["category"], [w.strip() for w in words]))
     category_from = data.get("category_from") or ["category", "description"]
     if any(f not in FIELDS for f in category_from):
-        raise IngestError(f"`category_from` must list canonical fields, not {category_from}", file=path,
-                          column="category_from")
+        raise IngestError(
+            f"`category_from` must list canonical fields, not {category_from}",
+            file=path,
+            column="category_from",
+        )
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise IngestError("`header_row` must be a positive integer", file=path, column="header_row")
     return Mapping(
-        name=str(data.get("name") or path.stem), path=path,
-        columns={k: str(v) for k, v in columns.items() if v}, date_formats=formats, money_format=money,
-        category_from=list(category_from), categories=rules, header_row=header_row, sheet=data.get("sheet"),
-        delimiter=data.get("delimiter"), encoding=str(data.get("encoding") or "utf-8"), adjacent=adjacent,
+        name=str(data.get("name") or path.stem),
+        path=path,
+        columns={k: str(v) for k, v in columns.items() if v},
+        date_formats=formats,
+        money_format=money,
+        category_from=list(category_from),
+        categories=rules,
+        header_row=header_row,
+        sheet=data.get("sheet"),
+        delimiter=data.get("delimiter"),
+        encoding=str(data.get("encoding") or "utf-8"),
+        adjacent=adjacent,
     )
 
 
@@ -206,7 +241,9 @@ def _text_rows(file: FileInfo, mapping: Mapping) -> list[list[str]]:
     try:
         text = file.head_bytes().decode(encoding, errors="replace")
     except LookupError as exc:
-        raise IngestError(f"unknown encoding {mapping.encoding!r}", file=mapping.path, column="encoding") from exc
+        raise IngestError(
+            f"unknown encoding {mapping.encoding!r}", file=mapping.path, column="encoding"
+        ) from exc
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
     delimiter = mapping.delimiter
     if not delimiter:
@@ -234,7 +271,7 @@ class Ledger(Source):
     """A payments ledger (CSV or XLSX) in any layout a mapping describes."""
 
     name = "ledger"
-    tables = {"ledger_lines": LEDGER_COLUMNS}
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {"ledger_lines": LEDGER_COLUMNS}
 
     def detect(self, file: FileInfo) -> Detection | None:
         if is_mapping_file(file.path):
@@ -267,16 +304,24 @@ class Ledger(Source):
                     )
                 if hits:
                     sheet, idx = hits[0]
-                    return Detection(self.name, "ledger", "content",
-                                     {"mapping": mapping, "sheet": sheet, "header_index": idx})
+                    return Detection(
+                        self.name,
+                        "ledger",
+                        "content",
+                        {"mapping": mapping, "sheet": sheet, "header_index": idx},
+                    )
                 header_desc = "no worksheet"
             else:
                 rows = _text_rows(file, mapping)
                 idx = _find_header(rows, mapping)
                 if idx is not None:
-                    return Detection(self.name, "ledger", "content", {"mapping": mapping, "header_index": idx})
+                    return Detection(
+                        self.name, "ledger", "content", {"mapping": mapping, "header_index": idx}
+                    )
                 header_desc = f"header {rows[0] if rows else []}"
-            tried.append(f"{mapping.name} ({mapping.path.name}) needs {mapping.missing([])}; {header_desc} has them")
+            tried.append(
+                f"{mapping.name} ({mapping.path.name}) needs {mapping.missing([])}; {header_desc} has them"
+            )
         if named or any(m.adjacent for m in mappings):
             raise IngestError(
                 "looks like a payments ledger but no ledger mapping fits its header: "
@@ -299,11 +344,21 @@ class Ledger(Source):
             formats = list(mapping.date_formats)
         select = build_select(mapping, header, source_sql, formats, file=file.rel_path)
         return Parsed(
-            source=self.name, kind="ledger", layout=f"ledger:{mapping.name}", table="ledger_lines",
-            frame=frame, relation_sql=select, sheet=sheet.name if sheet else None, header_row=header_index + 1,
-            meta={"columns": [c for c, _ in LEDGER_COLUMNS], "mapping": mapping.name,
-                  "mapping_file": str(mapping.path), "money_format": mapping.money_format,
-                  "date_formats": formats},
+            source=self.name,
+            kind="ledger",
+            layout=f"ledger:{mapping.name}",
+            table="ledger_lines",
+            frame=frame,
+            relation_sql=select,
+            sheet=sheet.name if sheet else None,
+            header_row=header_index + 1,
+            meta={
+                "columns": [c for c, _ in LEDGER_COLUMNS],
+                "mapping": mapping.name,
+                "mapping_file": str(mapping.path),
+                "money_format": mapping.money_format,
+                "date_formats": formats,
+            },
         )
 
 
@@ -318,7 +373,10 @@ def _ident(name: str) -> str:
 def _csv_relation(file: FileInfo, mapping: Mapping, header_index: int) -> tuple[list[str], str]:
     """The CSV's column names as DuckDB reads them and a SELECT with ``_row_number`` (file line number)."""
     options = [
-        "header = true", "all_varchar = true", f"skip = {header_index}", "null_padding = true",
+        "header = true",
+        "all_varchar = true",
+        f"skip = {header_index}",
+        "null_padding = true",
         f"encoding = {_sql_str(mapping.encoding)}",
     ]
     if mapping.delimiter:
@@ -352,8 +410,9 @@ def _sheet_frame(file: FileInfo, sheet: Sheet, header_index: int) -> tuple[pd.Da
     return frame, header
 
 
-def build_select(mapping: Mapping, header: list[str], source_sql: str, formats: list[str], *,
-                 file: str) -> str:
+def build_select(
+    mapping: Mapping, header: list[str], source_sql: str, formats: list[str], *, file: str
+) -> str:
     """The landing SELECT: printed fields as text plus parsed values and a reject reason per line."""
     by_norm: dict[str, str] = {}
     for h in header:
@@ -366,14 +425,20 @@ def build_select(mapping: Mapping, header: list[str], source_sql: str, formats: 
         elif _norm(printed) in by_norm:
             fields[f] = f"cast({_ident(by_norm[_norm(printed)])} as varchar)"
         elif f in REQUIRED_FIELDS:
-            raise IngestError(f"ledger has no column {printed!r} (mapping {mapping.name})", file=file,
-                              column=printed)
+            raise IngestError(
+                f"ledger has no column {printed!r} (mapping {mapping.name})", file=file, column=printed
+            )
         else:
-            raise IngestError(f"mapping {mapping.name} names column {printed!r} for {f}, which the ledger "
-                              "lacks", file=file, column=printed)
+            raise IngestError(
+                f"mapping {mapping.name} names column {printed!r} for {f}, which the ledger lacks",
+                file=file,
+                column=printed,
+            )
     mapped = ",\n        ".join(f"{expr} as {f}" for f, expr in fields.items())
 
-    body_ok, looks_other = (_US_BODY, _US_LOOKS_EU) if mapping.money_format == "us" else (_EU_BODY, _EU_LOOKS_US)
+    body_ok, looks_other = (
+        (_US_BODY, _US_LOOKS_EU) if mapping.money_format == "us" else (_EU_BODY, _EU_LOOKS_US)
+    )
     thousands, decimal = (",", ".") if mapping.money_format == "us" else (".", ",")
     other_style = "1.325,00" if mapping.money_format == "us" else "1,325.00"
 
@@ -399,19 +464,24 @@ def build_select(mapping: Mapping, header: list[str], source_sql: str, formats: 
     for src in mapping.category_from:
         col = f"lower({src}_t)"
         canonical = f"when {col} in ({', '.join(_sql_str(c) for c in CATEGORIES)}) then {col}"
-        rule_whens = " ".join(f"when regexp_matches({col}, {_sql_str(rx)}) then {_sql_str(code)}"
-                              for code, rx in cat_rules)
+        rule_whens = " ".join(
+            f"when regexp_matches({col}, {_sql_str(rx)}) then {_sql_str(code)}" for code, rx in cat_rules
+        )
         cat_exprs.append(f"case {canonical} {rule_whens} end")
         cat_methods.append((src, f"case {canonical} {rule_whens} end"))
     category_code = "coalesce(" + ", ".join([*cat_exprs, "'other'"]) + ")" if cat_exprs else "'other'"
+    codes = ", ".join(_sql_str(c) for c in CATEGORIES)
     method_whens = " ".join(
-        f"when lower({src}_t) in ({', '.join(_sql_str(c) for c in CATEGORIES)}) then {_sql_str('code:' + src)} "
+        f"when lower({src}_t) in ({codes}) then {_sql_str('code:' + src)} "
         f"when ({expr}) is not null then {_sql_str('keyword:' + src)}"
         for src, expr in cat_methods
     )
     any_cat_text = " or ".join(f"{src}_t is not null" for src in mapping.category_from) or "false"
-    category_method = (f"case {method_whens} when {any_cat_text} then 'unmapped' else 'blank' end"
-                       if method_whens else "'blank'")
+    category_method = (
+        f"case {method_whens} when {any_cat_text} then 'unmapped' else 'blank' end"
+        if method_whens
+        else "'blank'"
+    )
 
     return f"""
 with source_rows as (
