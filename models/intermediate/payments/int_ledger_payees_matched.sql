@@ -1,8 +1,9 @@
 {#-
     Payee matching, one printed payee (name × state) at a time, in tiers:
-      1. exact   — agency_name_key(payee) + state equals an ICE spelling of an agency;
-      2. alias   — a reviewed alias of the agreement history (int_agency_aliases) or a reviewed ledger
-                   spelling (seed payee_aliases);
+      1. exact   — agency_name_key(payee) + state equals an ICE spelling of an agency, or differs from
+                   one only in punctuation (same slug, the rule agency_id itself follows);
+      2. alias   — a reviewed alias or typo merge of the agreement history (int_agency_aliases
+                   match_rule alias_seed / typo_tier) or a reviewed ledger spelling (seed payee_aliases);
       3. fuzzy   — conservative: name_similarity >= 0.90 within the state, same leading word (edit
                    distance <= 1), and the best agency ahead of the runner-up by >= 0.03;
       4. unmatched otherwise (kept, with the best fuzzy candidate for review).
@@ -32,7 +33,8 @@ agency_aliases as (
         state_code,
         name_key,
         agency_id,
-        alias_source
+        match_rule,
+        {{ slugify('name_key') }} as name_slug
     from {{ ref('int_agency_aliases') }}
 ),
 
@@ -56,7 +58,8 @@ payees_keyed as (
         payees.payee_name,
         payees.state_text,
         coalesce(states_by_code.state_code, states_by_name.state_code) as state_code,
-        {{ agency_name_key('payees.payee_name') }} as name_key
+        {{ agency_name_key('payees.payee_name') }} as name_key,
+        {{ slugify(agency_name_key('payees.payee_name')) }} as name_slug
     from payees
     left join states as states_by_code
         on payees.state_text = states_by_code.state_code
@@ -69,12 +72,36 @@ exact_or_alias as (
         payees_keyed.payee_name,
         payees_keyed.state_text,
         agency_aliases.agency_id,
-        case when agency_aliases.alias_source = 'ice_spelling' then 'exact' else 'alias' end as match_status
+        case when agency_aliases.match_rule = 'exact_normalised' then 'exact' else 'alias' end as match_status
     from payees_keyed
     inner join agency_aliases
         on
             payees_keyed.state_code = agency_aliases.state_code
             and payees_keyed.name_key = agency_aliases.name_key
+),
+
+punctuation_candidates as (
+    select distinct
+        payees_keyed.payee_name,
+        payees_keyed.state_text,
+        agency_aliases.agency_id
+    from payees_keyed
+    inner join agency_aliases
+        on
+            payees_keyed.state_code = agency_aliases.state_code
+            and payees_keyed.name_slug = agency_aliases.name_slug
+),
+
+punctuation_match as (
+    {#- only when the slug points at a single agency -#}
+    select
+        payee_name,
+        state_text,
+        min(agency_id) as agency_id,
+        'exact' as match_status
+    from punctuation_candidates
+    group by payee_name, state_text
+    having count(*) = 1
 ),
 
 ledger_alias as (
@@ -144,18 +171,23 @@ final as (
         payees_keyed.name_key,
         coalesce(
             exact_or_alias.agency_id,
+            punctuation_match.agency_id,
             ledger_alias.agency_id,
             case when fuzzy_best.is_accepted then fuzzy_best.agency_id end
         ) as agency_id,
         case
             when exact_or_alias.agency_id is not null then exact_or_alias.match_status
+            when punctuation_match.agency_id is not null then punctuation_match.match_status
             when ledger_alias.agency_id is not null then ledger_alias.match_status
             when fuzzy_best.is_accepted then 'fuzzy'
             else 'unmatched'
         end as match_status,
         fuzzy_best.agency_id as best_candidate_agency_id,
         case
-            when exact_or_alias.agency_id is not null or ledger_alias.agency_id is not null
+            when
+                exact_or_alias.agency_id is not null
+                or punctuation_match.agency_id is not null
+                or ledger_alias.agency_id is not null
                 then cast(1 as decimal(5, 4))
             when fuzzy_best.is_accepted then fuzzy_best.similarity
         end as match_confidence,
@@ -164,15 +196,19 @@ final as (
     left join exact_or_alias
         on
             payees_keyed.payee_name = exact_or_alias.payee_name
-            and payees_keyed.state_text = exact_or_alias.state_text
+            and payees_keyed.state_text is not distinct from exact_or_alias.state_text
+    left join punctuation_match
+        on
+            payees_keyed.payee_name = punctuation_match.payee_name
+            and payees_keyed.state_text is not distinct from punctuation_match.state_text
     left join ledger_alias
         on
             payees_keyed.payee_name = ledger_alias.payee_name
-            and payees_keyed.state_text = ledger_alias.state_text
+            and payees_keyed.state_text is not distinct from ledger_alias.state_text
     left join fuzzy_best
         on
             payees_keyed.payee_name = fuzzy_best.payee_name
-            and payees_keyed.state_text = fuzzy_best.state_text
+            and payees_keyed.state_text is not distinct from fuzzy_best.state_text
 )
 
 select * from final
