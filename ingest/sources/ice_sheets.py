@@ -72,9 +72,11 @@ PARTICIPATING_COLUMNS = [
     ("signed_parse_status", "varchar"),
     ("moa", "varchar"),
     ("moa_link_target", "varchar"),
+    ("moa_link_origin", "varchar"),
     ("moa_url", "varchar"),
     ("addendum", "varchar"),
     ("addendum_link_target", "varchar"),
+    ("addendum_link_origin", "varchar"),
     ("addendum_url", "varchar"),
 ]
 PENDING_COLUMNS = [
@@ -199,9 +201,11 @@ class IceSheets(Source):
                         continue
                     key = HEADER_COLUMNS[col]
                     target = sheet.hyperlink(excel_row, sheet.first_col + col_of[col])
+                    origin = "hyperlink" if target is not None else None
                     if target is None and looks_like_url(rec.get(key)):
-                        target = rec[key]  # the address printed as text (HTML era, one 2025-05 cell)
+                        target, origin = rec[key], "text"  # the address printed as text (HTML era)
                     rec[f"{key}_link_target"] = target
+                    rec[f"{key}_link_origin"] = origin
                     rec[f"{key}_url"] = normalize_url(target)
             records.append(rec)
         if not records:
