@@ -140,10 +140,10 @@ fuzzy_ranked as (
         similarity,
         first_word_distance,
         row_number() over (
-            partition by payee_name, state_text order by similarity desc, agency_id
+            partition by payee_name, state_text order by similarity desc, agency_id asc
         ) as candidate_rank,
         lead(similarity) over (
-            partition by payee_name, state_text order by similarity desc, agency_id
+            partition by payee_name, state_text order by similarity desc, agency_id asc
         ) as runner_up_similarity
     from fuzzy_scores
 ),

@@ -34,7 +34,7 @@ payment_totals as (
         count(*) as n_payments,
         sum(case when is_reversal then 1 else 0 end) as n_reversals,
         {% for category in ['vehicle', 'equipment', 'salary_benefits', 'overtime', 'performance_award', 'other'] -%}
-        sum(case when category = '{{ category }}' then amount_usd else 0 end) as {{ category }}_usd,
+            sum(case when category = '{{ category }}' then amount_usd else 0 end) as {{ category }}_usd,
         {% endfor -%}
         sum(amount_usd) as total_paid_usd,
         max(certified_officer_count) as n_certified_officers,
@@ -62,7 +62,7 @@ final as (
         cast(payment_totals.n_payments as integer) as n_payments,
         cast(payment_totals.n_reversals as integer) as n_reversals,
         {% for category in ['vehicle', 'equipment', 'salary_benefits', 'overtime', 'performance_award', 'other'] -%}
-        cast(payment_totals.{{ category }}_usd as decimal(14, 2)) as {{ category }}_usd,
+            cast(payment_totals.{{ category }}_usd as decimal(14, 2)) as {{ category }}_usd,
         {% endfor -%}
         cast(payment_totals.total_paid_usd as decimal(14, 2)) as total_paid_usd,
         cast(payment_totals.n_certified_officers as integer) as n_certified_officers,

@@ -70,7 +70,8 @@ paid as (
         category,
         count(*) as n_payments,
         sum(amount_usd) as paid_usd,
-        count(distinct
+        count(
+            distinct
             cast(extract(year from payment_date) as integer) * 10 + cast(extract(quarter from payment_date) as integer)
         ) as n_quarters_paid
     from payments

@@ -53,9 +53,11 @@ no_active_agreement as (
         case
             when agreement_coverage.n_agreements = 0 then 'no agreement of this agency is known'
             when payments.payment_date < agreement_coverage.first_active_from_date
-                then 'paid before the first agreement was signed ('
-                || cast(agreement_coverage.first_active_from_date as {{ dbt.type_string() }}) || ')'
-            else 'paid after the agreement was removed (removed by '
+                then
+                    'paid before the first agreement was signed ('
+                    || cast(agreement_coverage.first_active_from_date as {{ dbt.type_string() }}) || ')'
+            else
+                'paid after the agreement was removed (removed by '
                 || cast(agreement_coverage.last_removed_by_date as {{ dbt.type_string() }}) || ')'
         end as detail
     from payments

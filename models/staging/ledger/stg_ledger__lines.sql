@@ -38,7 +38,7 @@ renamed as (
         cast(amount_usd as decimal(14, 2)) as amount_usd,
         cast(certified_officer_count as integer) as certified_officer_count,
         cast(fiscal_year_value as integer) as fiscal_year_printed_value,
-        {#- federal fiscal year: October starts the next year's FY; a printed fiscal year wins -#}
+        -- federal fiscal year: October starts the next year's FY; a printed fiscal year wins
         cast(coalesce(
             fiscal_year_value,
             case
@@ -46,8 +46,10 @@ renamed as (
                 else extract(year from payment_date_value)
             end
         ) as integer) as fiscal_year,
-        case when fiscal_year_value is not null then 'printed' when payment_date_value is not null
-            then 'from_payment_date' end as fiscal_year_method,
+        case
+            when fiscal_year_value is not null then 'printed'
+            when payment_date_value is not null then 'from_payment_date'
+        end as fiscal_year_method,
 
         parse_status = 'rejected' as is_rejected,
         coalesce(amount_usd < 0, false) as is_reversal,
