@@ -155,14 +155,10 @@ def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
         raise IngestError(f"unknown keys {sorted(unknown)}", file=path, column=sorted(unknown)[0])
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        raise IngestError(
-            "`columns` must map canonical fields to ledger headers", file=path, column="columns"
-        )
+        raise IngestError("`columns` must map canonical fields to ledger headers", file=path, column="columns")
     bad = [k for k in columns if k not in FIELDS]
     if bad:
-        raise IngestError(
-            f"unknown canonical fields {bad} (known: {', '.join(FIELDS)})", file=path, column="columns"
-        )
+        raise IngestError(f"unknown canonical fields {bad} (known: {', '.join(FIELDS)})", file=path, column="columns")
     missing = [f for f in REQUIRED_FIELDS if not columns.get(f)]
     if missing:
         raise IngestError(f"`columns` must name the ledger header for {missing}", file=path, column="columns")
@@ -179,14 +175,10 @@ def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
     rules: list[tuple[str, list[str]]] = []
     for i, rule in enumerate(data.get("categories") or []):
         if not isinstance(rule, dict) or rule.get("category") not in CATEGORIES:
-            raise IngestError(
-                f"categories[{i}] needs `category` in {list(CATEGORIES)}", file=path, column="categories"
-            )
+            raise IngestError(f"categories[{i}] needs `category` in {list(CATEGORIES)}", file=path, column="categories")
         words = rule.get("keywords") or []
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise IngestError(
-                f"categories[{i}].keywords must be a list of words", file=path, column="categories"
-            )
+            raise IngestError(f"categories[{i}].keywords must be a list of words", file=path, column="categories")
         rules.append((rule["category"], [w.strip() for w in words]))
     category_from = data.get("category_from") or ["category", "description"]
     if any(f not in FIELDS for f in category_from):
@@ -241,9 +233,7 @@ def _text_rows(file: FileInfo, mapping: Mapping) -> list[list[str]]:
     try:
         text = file.head_bytes().decode(encoding, errors="replace")
     except LookupError as exc:
-        raise IngestError(
-            f"unknown encoding {mapping.encoding!r}", file=mapping.path, column="encoding"
-        ) from exc
+        raise IngestError(f"unknown encoding {mapping.encoding!r}", file=mapping.path, column="encoding") from exc
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
     delimiter = mapping.delimiter
     if not delimiter:
@@ -315,13 +305,9 @@ class Ledger(Source):
                 rows = _text_rows(file, mapping)
                 idx = _find_header(rows, mapping)
                 if idx is not None:
-                    return Detection(
-                        self.name, "ledger", "content", {"mapping": mapping, "header_index": idx}
-                    )
+                    return Detection(self.name, "ledger", "content", {"mapping": mapping, "header_index": idx})
                 header_desc = f"header {rows[0] if rows else []}"
-            tried.append(
-                f"{mapping.name} ({mapping.path.name}) needs {mapping.missing([])}; {header_desc} has them"
-            )
+            tried.append(f"{mapping.name} ({mapping.path.name}) needs {mapping.missing([])}; {header_desc} has them")
         if named or any(m.adjacent for m in mappings):
             raise IngestError(
                 "looks like a payments ledger but no ledger mapping fits its header: "
@@ -410,9 +396,7 @@ def _sheet_frame(file: FileInfo, sheet: Sheet, header_index: int) -> tuple[pd.Da
     return frame, header
 
 
-def build_select(
-    mapping: Mapping, header: list[str], source_sql: str, formats: list[str], *, file: str
-) -> str:
+def build_select(mapping: Mapping, header: list[str], source_sql: str, formats: list[str], *, file: str) -> str:
     """The landing SELECT: printed fields as text plus parsed values and a reject reason per line."""
     by_norm: dict[str, str] = {}
     for h in header:
@@ -425,9 +409,7 @@ def build_select(
         elif _norm(printed) in by_norm:
             fields[f] = f"cast({_ident(by_norm[_norm(printed)])} as varchar)"
         elif f in REQUIRED_FIELDS:
-            raise IngestError(
-                f"ledger has no column {printed!r} (mapping {mapping.name})", file=file, column=printed
-            )
+            raise IngestError(f"ledger has no column {printed!r} (mapping {mapping.name})", file=file, column=printed)
         else:
             raise IngestError(
                 f"mapping {mapping.name} names column {printed!r} for {f}, which the ledger lacks",
@@ -436,9 +418,7 @@ def build_select(
             )
     mapped = ",\n        ".join(f"{expr} as {f}" for f, expr in fields.items())
 
-    body_ok, looks_other = (
-        (_US_BODY, _US_LOOKS_EU) if mapping.money_format == "us" else (_EU_BODY, _EU_LOOKS_US)
-    )
+    body_ok, looks_other = (_US_BODY, _US_LOOKS_EU) if mapping.money_format == "us" else (_EU_BODY, _EU_LOOKS_US)
     thousands, decimal = (",", ".") if mapping.money_format == "us" else (".", ",")
     other_style = "1.325,00" if mapping.money_format == "us" else "1,325.00"
 
@@ -478,9 +458,7 @@ def build_select(
     )
     any_cat_text = " or ".join(f"{src}_t is not null" for src in mapping.category_from) or "false"
     category_method = (
-        f"case {method_whens} when {any_cat_text} then 'unmapped' else 'blank' end"
-        if method_whens
-        else "'blank'"
+        f"case {method_whens} when {any_cat_text} then 'unmapped' else 'blank' end" if method_whens else "'blank'"
     )
 
     return f"""

@@ -92,9 +92,7 @@ def _payment_ids(con, sql: str, params: list | None = None) -> set[str]:
 
 def _ids_of(con, lines: list[L.LedgerLine]) -> set[str]:
     docs = [line.document_id for line in lines]
-    return _payment_ids(
-        con, "select payment_id from marts.fct_payments where document_id in ?", [docs]
-    ) | _payment_ids(
+    return _payment_ids(con, "select payment_id from marts.fct_payments where document_id in ?", [docs]) | _payment_ids(
         con, "select payment_line_id from marts.rpt_ledger_rejects where document_id_printed in ?", [docs]
     )
 
@@ -102,23 +100,17 @@ def _ids_of(con, lines: list[L.LedgerLine]) -> set[str]:
 def test_every_accepted_line_is_a_payment_and_every_rejected_line_a_reject(con) -> None:
     ok = [line for line in L.LINES if line.should_parse]
     bad = [line for line in L.LINES if not line.should_parse]
-    facts = con.execute(
-        "select document_id, amount_usd, payment_date, category from marts.fct_payments"
-    ).fetchall()
+    facts = con.execute("select document_id, amount_usd, payment_date, category from marts.fct_payments").fetchall()
     assert sorted((d, a, p, c) for d, a, p, c in facts) == sorted(
         (line.document_id, line.true_amount, line.true_date, line.true_category) for line in ok
     )
-    rejects = con.execute(
-        "select document_id_printed, reject_reason from marts.rpt_ledger_rejects"
-    ).fetchall()
+    rejects = con.execute("select document_id_printed, reject_reason from marts.rpt_ledger_rejects").fetchall()
     assert sorted(d for d, _ in rejects) == sorted(line.document_id for line in bad)
     assert all(reason for _, reason in rejects)
 
 
 def test_payees_match_their_agencies(con) -> None:
-    rows = con.execute(
-        "select document_id, agency_id, match_status, match_confidence from marts.fct_payments"
-    )
+    rows = con.execute("select document_id, agency_id, match_status, match_confidence from marts.fct_payments")
     by_doc = {d: (a, m, c) for d, a, m, c in rows.fetchall()}
     for line in L.LINES:
         if not line.should_parse:
@@ -136,9 +128,7 @@ def test_payees_match_their_agencies(con) -> None:
 
 def test_unmatched_payee_anomaly(con) -> None:
     expected = _ids_of(con, [line for line in L.LINES if "unmatched" in line.tags])
-    got = _payment_ids(
-        con, "select payment_id from marts.rpt_payment_anomalies where anomaly_type = 'unmatched_payee'"
-    )
+    got = _payment_ids(con, "select payment_id from marts.rpt_payment_anomalies where anomaly_type = 'unmatched_payee'")
     assert got == expected and expected
 
 
@@ -157,9 +147,7 @@ def test_no_active_agreement_anomaly(con) -> None:
 
 def test_duplicate_vehicle_anomaly(con) -> None:
     keys = {line.agreement_key for line in L.LINES if "duplicate_vehicle" in line.tags}
-    vehicle_lines = [
-        line for line in L.LINES if line.agreement_key in keys and line.true_category == "vehicle"
-    ]
+    vehicle_lines = [line for line in L.LINES if line.agreement_key in keys and line.true_category == "vehicle"]
     assert len(vehicle_lines) == 2
     got = _payment_ids(
         con,
