@@ -60,7 +60,7 @@ final as (
     select
         resolved.state_code,
         resolved.name_key,
-        resolved.state_code || '-' || resolved.agency_slug as agency_id,
+        resolved.state_code || '-' || {{ slugify('canonical.agency_name') }} as agency_id,
         canonical.agency_name,
         case
             when resolved.is_typo_merged then 'typo_tier'

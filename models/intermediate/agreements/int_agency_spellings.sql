@@ -2,7 +2,9 @@
     participating or pending sheet, or named by a reviewed seed, with when it was printed and the
     alias tier applied (its spelling group). A spelling whose every participating row was moved to one
     other agency name (reviewed agreement_agency_fixes, or the same-MOA-file rule) joins that
-    agency's group: ICE renamed the agency, not just one agreement. -#}
+    agency's group: ICE renamed the agency, not just one agreement. group_slug is the merge key of
+    the normalisation tier: the slug (punctuation ignored) with PD / Dept expanded and a leading
+    'The', 'City of', 'Town of', 'Village of' or the state's own name dropped. -#}
 with
 
 rows_corrected as (
@@ -14,6 +16,13 @@ publications as (
         publication_id,
         published_date
     from {{ ref('stg_ice__publications') }}
+),
+
+states as (
+    select
+        state_code,
+        {{ slugify('state_name') }} as state_slug
+    from {{ ref('states') }}
 ),
 
 agency_aliases_seed as (
@@ -97,7 +106,7 @@ spellings as (
     select state_code, name_key from named_by_seeds
 ),
 
-final as (
+grouped as (
     select
         spellings.state_code,
         spellings.name_key,
@@ -108,7 +117,7 @@ final as (
         agency_aliases_seed.alias_name_key is not null as is_alias_seed_spelling,
         moved_spellings.moved_to_name_key,
         moved_spellings.moved_by_rule,
-        {{ slugify('coalesce(agency_aliases_seed.canonical_name_key, target_alias.canonical_name_key, moved_spellings.moved_to_name_key, spellings.name_key)') }} as group_slug,
+        {{ slugify('coalesce(agency_aliases_seed.canonical_name_key, target_alias.canonical_name_key, moved_spellings.moved_to_name_key, spellings.name_key)') }} as alias_slug,
         coalesce(printed_summary.n_rows_printed, 0) as n_rows_printed,
         printed_summary.first_participating_date,
         printed_summary.last_participating_date,
@@ -133,6 +142,33 @@ final as (
     left join agency_aliases_seed as target_alias
         on moved_spellings.state_code = target_alias.state_code
         and moved_spellings.moved_to_name_key = target_alias.alias_name_key
+),
+
+abbreviations_expanded as (
+    select
+        grouped.*,
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(grouped.alias_slug, '(^|-)pd(-|$)', '\1police-department\2', 'g'),
+                '(^|-)dept(-|$)', '\1department\2', 'g'
+            ),
+            '^(the|city-of|town-of|village-of)-', ''
+        ) as expanded_slug,
+        states.state_slug
+    from grouped
+    left join states
+        on grouped.state_code = states.state_code
+),
+
+final as (
+    select
+        abbreviations_expanded.*,
+        case
+            when abbreviations_expanded.expanded_slug like abbreviations_expanded.state_slug || '-%'
+                then substr(abbreviations_expanded.expanded_slug, length(abbreviations_expanded.state_slug) + 2)
+            else abbreviations_expanded.expanded_slug
+        end as group_slug
+    from abbreviations_expanded
 )
 
 select * from final
