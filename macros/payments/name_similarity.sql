@@ -16,12 +16,3 @@
 {% macro default__name_similarity(left, right) -%}
     {{ exceptions.raise_compiler_error("name_similarity has no implementation for " ~ target.type) }}
 {%- endmacro %}
-
-{% macro name_edit_distance(left, right) -%}
-    {#- Levenshtein edit distance between two strings. Dispatched (DuckDB: levenshtein). -#}
-    {{ return(adapter.dispatch('name_edit_distance')(left, right)) }}
-{%- endmacro %}
-
-{% macro default__name_edit_distance(left, right) -%}
-    levenshtein({{ left }}, {{ right }})
-{%- endmacro %}

@@ -123,7 +123,7 @@ fuzzy_scores as (
         payees_keyed.state_text,
         agency_aliases.agency_id,
         max({{ name_similarity('payees_keyed.name_key', 'agency_aliases.name_key') }}) as similarity,
-        min({{ name_edit_distance(
+        min({{ edit_distance(
             "split_part(payees_keyed.name_key, ' ', 1)", "split_part(agency_aliases.name_key, ' ', 1)"
         ) }}) as first_word_distance
     from payees_keyed

@@ -24,8 +24,8 @@ payees as (
 staged as (
     select
         count(*) as n_lines,
-        sum(case when parse_status = 'ok' then 1 else 0 end) as n_accepted,
-        sum(case when parse_status = 'rejected' then 1 else 0 end) as n_rejected,
+        coalesce(sum(case when parse_status = 'ok' then 1 else 0 end), 0) as n_accepted,
+        coalesce(sum(case when parse_status = 'rejected' then 1 else 0 end), 0) as n_rejected,
         coalesce(sum(case when parse_status = 'ok' then amount_usd end), 0) as accepted_usd
     from ledger_lines
 ),
@@ -34,15 +34,15 @@ facts as (
     select
         count(*) as n_payments,
         coalesce(sum(amount_usd), 0) as total_usd,
-        sum(case when match_status <> 'unmatched' then 1 else 0 end) as n_matched,
-        sum(case when match_status = 'fuzzy' then 1 else 0 end) as n_fuzzy
+        coalesce(sum(case when match_status <> 'unmatched' then 1 else 0 end), 0) as n_matched,
+        coalesce(sum(case when match_status = 'fuzzy' then 1 else 0 end), 0) as n_fuzzy
     from payments
 ),
 
 payee_counts as (
     select
         count(*) as n_payees,
-        sum(case when match_status = 'unmatched' then 1 else 0 end) as n_unmatched
+        coalesce(sum(case when match_status = 'unmatched' then 1 else 0 end), 0) as n_unmatched
     from payees
 ),
 
