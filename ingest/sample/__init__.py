@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .arrests import write_arrests
 from .ice_sheets import write_ice_sheets
 
 # One writer per source: writer(dest) -> list of paths written.
 WRITERS: list[Callable[[Path], list[Path]]] = [
     write_ice_sheets,
+    write_arrests,
 ]
 
 
@@ -27,4 +29,4 @@ def generate(dest: Path) -> list[Path]:
     return written
 
 
-__all__ = ["WRITERS", "generate", "write_ice_sheets"]
+__all__ = ["WRITERS", "generate", "write_arrests", "write_ice_sheets"]
