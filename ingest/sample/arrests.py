@@ -19,6 +19,7 @@ The scenario is plain Python data so tests derive their expectations from it:
 | ``arrests/ddp/ICE_arrests_2025_SYNTHETIC.xlsx`` (2 sheets) | ddp_2025  |
 | ``arrests/ddp/ICE_arrests_early_SYNTHETIC.xlsx``        | ddp_early    |
 | ``arrests/weekly/agency_arrests_weekly_SYNTHETIC.csv``  | weekly       |
+| ``arrests/lookups/county_aor_SYNTHETIC.csv``            | uwchr_county_aor (subset) |
 """
 
 from __future__ import annotations
@@ -287,6 +288,33 @@ def weekly_text() -> str:
     return buf.getvalue()
 
 
+# County -> AOR lookup in UWCHR's layout, for the sample's counties plus same-name counties elsewhere in
+# their AORs (so linking meets ambiguity). FIPS codes, names and AORs are public facts.
+COUNTY_AOR: tuple[tuple[str, str, str], ...] = (
+    ("12019", "clay county, florida", "MIA"), ("12031", "duval county, florida", "MIA"),
+    ("12131", "walton county, florida", "MIA"), ("12009", "brevard county, florida", "MIA"),
+    ("12083", "marion county, florida", "MIA"), ("47093", "knox county, tennessee", "NOL"),
+    ("47147", "robertson county, tennessee", "NOL"), ("22053", "jefferson davis parish, louisiana", "NOL"),
+    ("28067", "jones county, mississippi", "NOL"), ("48303", "lubbock county, texas", "DAL"),
+    ("48221", "hood county, texas", "DAL"), ("48029", "bexar county, texas", "SNA"),
+    ("51165", "rockingham county, virginia", "WAS"), ("51153", "prince william county, virginia", "WAS"),
+    ("51683", "manassas city, virginia", "WAS"), ("13135", "gwinnett county, georgia", "ATL"),
+    ("13121", "fulton county, georgia", "ATL"), ("37157", "rockingham county, north carolina", "ATL"),
+    ("32003", "clark county, nevada", "SLC"), ("16033", "clark county, idaho", "SLC"),
+    ("56025", "natrona county, wyoming", "DEN"), ("56021", "laramie county, wyoming", "DEN"),
+    ("56005", "campbell county, wyoming", "DEN"), ("42017", "bucks county, pennsylvania", "PHI"),
+)
+
+
+def county_aor_text() -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(["geoid", "geoid_state", "geoid_county", "name", "aor"])
+    for geoid, name, aor in COUNTY_AOR:
+        writer.writerow([geoid, geoid[:2], geoid[2:], name, aor])
+    return buf.getvalue()
+
+
 def write_arrests(dest: Path) -> list[Path]:
     """Write every synthetic arrests file under dest/arrests; returns the paths."""
     root = Path(dest) / ARRESTS_DIR
@@ -306,4 +334,8 @@ def write_arrests(dest: Path) -> list[Path]:
     weekly.parent.mkdir(parents=True, exist_ok=True)
     weekly.write_text(weekly_text(), encoding="utf-8")
     written.append(weekly)
+    lookup = root / "lookups" / "county_aor_SYNTHETIC.csv"
+    lookup.parent.mkdir(parents=True, exist_ok=True)
+    lookup.write_text(county_aor_text(), encoding="utf-8")
+    written.append(lookup)
     return written

@@ -6,6 +6,7 @@
 | ddp_2025      | xlsx, 1+ sheets, 6 title rows  | Apprehension Date, Apprehension Type, State, County, ... (25)| arrests_ddp_rows       |
 | ddp_early     | xlsx, 1+ sheets, 5 title rows  | Apprehension Date, Apprehension State, ... Unique Identifier  | arrests_ddp_early_rows |
 | weekly        | csv or xlsx                    | Agency, State, Week, Arrests                                 | arrests_weekly_rows    |
+| uwchr_county_aor | csv (lookup)                | geoid, geoid_state, geoid_county, name, aor                  | arrests_county_aor_rows|
 
 Title rows are never skipped by count: the first lines/rows are scanned for a known header.
 Values land exactly as printed (redaction strings included); dates from xlsx are rendered ISO.
@@ -99,7 +100,14 @@ WEEKLY = Layout(
     (("Agency", "agency"), ("State", "state"), ("Week", "week"), ("Arrests", "arrests")),
     required=("Agency", "State", "Week", "Arrests"),
 )
-LAYOUTS = (LESA, DDP_2025, DDP_EARLY, WEEKLY)
+# UWCHR's county -> AOR lookup (geoid, "autauga county, alabama", ATL): county names and FIPS for the
+# landmark linking, and the county-level AOR split of TX/CA/NY. A lookup read from the raw folder.
+COUNTY_AOR = Layout(
+    "uwchr_county_aor", "county_aor", "arrests_county_aor_rows",
+    _cols("geoid", "geoid_state", "geoid_county", "name", "aor"),
+    required=("geoid", "name", "aor"),
+)
+LAYOUTS = (LESA, DDP_2025, DDP_EARLY, WEEKLY, COUNTY_AOR)
 # Header spellings of the weekly summaries that mean the same column.
 WEEKLY_ALIASES = {
     "agency name": "agency", "arresting agency": "agency", "week of": "week", "week start": "week",
