@@ -32,7 +32,7 @@ from_snapshots as (
         max(snapshots.agency_name) as agency_name,
         max(states.state_code) as state_code,
         snapshots.week_start_date,
-        sum(snapshots.n_arrests) as n_arrests_reported
+        cast(sum(snapshots.n_arrests) as bigint) as n_arrests_reported
     from snapshots
     inner join states
         on snapshots.state_printed in (states.state_code, upper(states.state_name))

@@ -25,8 +25,8 @@ final as (
         agency_id,
         agency_name,
         state_code,
-        arrest_rank,
-        n_arrests,
+        cast(arrest_rank as bigint) as arrest_rank,
+        cast(n_arrests as bigint) as n_arrests,
         cast(round(cast(share_of_week as decimal(18, 6)), 4) as decimal(9, 4)) as share_of_week
     from ranked
 )
