@@ -209,8 +209,10 @@ def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestEr
     """DuckDB's reader error as an IngestError naming the file, the line and the column when it says."""
     text = str(exc)
     line = re.search(r"(?i)line:?\s*(\d+)", text)
-    column = re.search(r'(?i)column:?\s*"?([^"\n,]+)"?', text)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    column = re.search(r"(?m)^\s*Column:\s*(\S+)", text)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    first += "".join(f"; {ln}" for ln in lines[1:4] if ln.startswith(("Expected", "Original Line")))
     return IngestError(
         f"{parsed.layout} reader refused the file: {first}",
         file=file.rel_path,
