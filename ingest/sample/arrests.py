@@ -115,10 +115,19 @@ def lesa_rows() -> list[list[str | None]]:
         day = FY_START + dt.timedelta(days=rng.randrange(0, 336))
         operation = rng.choice([LESA_REDACTED_OP, None, "--"])
         landmark = place.landmark if i % 37 else None  # a few rows without a landmark
-        rows.append([
-            place.aor, f"{day.month}/{day.day}/{day.year}", method, landmark, operation,
-            rng.choice(DISPOSITIONS), LESA_REDACTED_DOB, rng.choice(COUNTRIES), rng.choice(GENDERS),
-        ])
+        rows.append(
+            [
+                place.aor,
+                f"{day.month}/{day.day}/{day.year}",
+                method,
+                landmark,
+                operation,
+                rng.choice(DISPOSITIONS),
+                LESA_REDACTED_DOB,
+                rng.choice(COUNTRIES),
+                rng.choice(GENDERS),
+            ]
+        )
     return rows
 
 
@@ -129,8 +138,17 @@ LESA_TITLE = [
     None,
     "ERO Administrative Arrests for FY2019 (10/1/2018 - 8/31/2019) - SYNTHETIC",
 ]
-LESA_HEADER = ["Area of Responsibility", "Apprehension Date", "Apprehension Method", "Apprehension Landmark",
-               "Operation", "Processing Disposition", "Birth Date", "Citizenship", "Gender"]
+LESA_HEADER = [
+    "Area of Responsibility",
+    "Apprehension Date",
+    "Apprehension Method",
+    "Apprehension Landmark",
+    "Operation",
+    "Processing Disposition",
+    "Birth Date",
+    "Citizenship",
+    "Gender",
+]
 
 
 def _psv_line(cells: list[Any], quote_all_text: bool = True) -> str:
@@ -169,18 +187,56 @@ def write_gzip(path: Path, text: str) -> Path:
 
 
 DDP_2025_HEADER = [
-    "Apprehension Date", "Apprehension Type", "State", "County", "TOA Current Duty AOR",
-    "Apprehension Final Program", "Arresting Agency", "Apprehension Method", "Apprehension Criminality",
-    "Case Status", "Case Category", "Departure Country", "Final Order Yes No", "Birth Date", "Birth Year",
-    "Citizenship Country", "Gender", "Departed Date", "Final Order Date", "Apprehension Site Landmark",
-    "Operation", "TOA Current Duty Site", "Case Criminality", "Case Threat Level", "Anonymized Identifier",
+    "Apprehension Date",
+    "Apprehension Type",
+    "State",
+    "County",
+    "TOA Current Duty AOR",
+    "Apprehension Final Program",
+    "Arresting Agency",
+    "Apprehension Method",
+    "Apprehension Criminality",
+    "Case Status",
+    "Case Category",
+    "Departure Country",
+    "Final Order Yes No",
+    "Birth Date",
+    "Birth Year",
+    "Citizenship Country",
+    "Gender",
+    "Departed Date",
+    "Final Order Date",
+    "Apprehension Site Landmark",
+    "Operation",
+    "TOA Current Duty Site",
+    "Case Criminality",
+    "Case Threat Level",
+    "Anonymized Identifier",
 ]
 DDP_EARLY_HEADER = [
-    "Apprehension Date", "Apprehension State", "Apprehension County", "Apprehension AOR", "Final Program",
-    "Final Program Group", "Apprehension Method", "Apprehension Criminality", "Case Status", "Case Category",
-    "Departed Date", "Departure Country", "Final Order Yes No", "Final Order Date", "Birth Date", "Birth Year",
-    "Citizenship Country", "Gender", "Apprehension Site Landmark", "Alien File Number", "EID Case ID",
-    "EID Subject ID", "Unique Identifier",
+    "Apprehension Date",
+    "Apprehension State",
+    "Apprehension County",
+    "Apprehension AOR",
+    "Final Program",
+    "Final Program Group",
+    "Apprehension Method",
+    "Apprehension Criminality",
+    "Case Status",
+    "Case Category",
+    "Departed Date",
+    "Departure Country",
+    "Final Order Yes No",
+    "Final Order Date",
+    "Birth Date",
+    "Birth Year",
+    "Citizenship Country",
+    "Gender",
+    "Apprehension Site Landmark",
+    "Alien File Number",
+    "EID Case ID",
+    "EID Subject ID",
+    "Unique Identifier",
 ]
 DDP_TITLE_2025 = [
     "SYNTHETIC SAMPLE - not ICE data",
@@ -201,41 +257,88 @@ def ddp_rows() -> list[list[Any]]:
     for i in range(N_DDP):
         place = _pick(rng)
         is_287g = place.agency is not None and rng.random() < 0.8
-        when = dt.datetime.combine(DDP_START + dt.timedelta(days=rng.randrange(0, 260)),
-                                   dt.time(rng.randrange(0, 24), rng.randrange(0, 60)))
-        rows.append([
-            when, rng.choice(["Administrative", "Criminal"]),
-            place.state if is_287g or i % 3 == 0 else None,
-            place.county if is_287g or i % 3 == 0 else None,
-            place.aor, "ERO Criminal Alien Program" if not is_287g else "287(g) Program",
-            place.agency.upper() if is_287g else None,
-            METHOD_287G if is_287g else rng.choice(OTHER_METHODS),
-            rng.choice(["1 Convicted Criminal", "2 Pending Criminal Charges", "3 Other Immigration Violator"]),
-            rng.choice(["ACTIVE", "CLOSED"]), "[8C] Excludable / Inadmissible", rng.choice(COUNTRIES),
-            rng.choice(["YES", "NO"]), DDP_REDACTED, 1980 + rng.randrange(0, 25), rng.choice(COUNTRIES),
-            rng.choice(GENDERS), None, None, place.landmark, DDP_REDACTED if rng.random() < 0.5 else None,
-            None, None, None, rng.choice(people) if i % 11 else DDP_REDACTED,
-        ])
+        when = dt.datetime.combine(
+            DDP_START + dt.timedelta(days=rng.randrange(0, 260)),
+            dt.time(rng.randrange(0, 24), rng.randrange(0, 60)),
+        )
+        rows.append(
+            [
+                when,
+                rng.choice(["Administrative", "Criminal"]),
+                place.state if is_287g or i % 3 == 0 else None,
+                place.county if is_287g or i % 3 == 0 else None,
+                place.aor,
+                "ERO Criminal Alien Program" if not is_287g else "287(g) Program",
+                place.agency.upper() if is_287g else None,
+                METHOD_287G if is_287g else rng.choice(OTHER_METHODS),
+                rng.choice(
+                    ["1 Convicted Criminal", "2 Pending Criminal Charges", "3 Other Immigration Violator"]
+                ),
+                rng.choice(["ACTIVE", "CLOSED"]),
+                "[8C] Excludable / Inadmissible",
+                rng.choice(COUNTRIES),
+                rng.choice(["YES", "NO"]),
+                DDP_REDACTED,
+                1980 + rng.randrange(0, 25),
+                rng.choice(COUNTRIES),
+                rng.choice(GENDERS),
+                None,
+                None,
+                place.landmark,
+                DDP_REDACTED if rng.random() < 0.5 else None,
+                None,
+                None,
+                None,
+                rng.choice(people) if i % 11 else DDP_REDACTED,
+            ]
+        )
     return rows
 
 
 def ddp_early_rows() -> list[list[Any]]:
     """Rows of the earlier 23-column release (state as USPS code, county as printed)."""
     rng = random.Random(SEED + 2)
-    usps = {"FLORIDA": "FL", "TENNESSEE": "TN", "LOUISIANA": "LA", "TEXAS": "TX", "VIRGINIA": "VA",
-            "WYOMING": "WY"}
+    usps = {
+        "FLORIDA": "FL",
+        "TENNESSEE": "TN",
+        "LOUISIANA": "LA",
+        "TEXAS": "TX",
+        "VIRGINIA": "VA",
+        "WYOMING": "WY",
+    }
     rows = []
     for i in range(N_DDP_EARLY):
         place = _pick(rng)
-        when = dt.datetime.combine(dt.date(2024, 10, 1) + dt.timedelta(days=rng.randrange(0, 100)), dt.time(8))
-        rows.append([
-            when, usps.get(place.state or "", None), f"{place.county.title()} County" if place.county else None,
-            place.aor, "287(g) Program" if place.agency else "ERO Criminal Alien Program", "287(g)",
-            METHOD_287G if place.agency else rng.choice(OTHER_METHODS),
-            "1 Convicted Criminal", "ACTIVE", "[8C] Excludable / Inadmissible", None, None, "NO", None,
-            DDP_REDACTED, 1970 + rng.randrange(0, 30), rng.choice(COUNTRIES), rng.choice(GENDERS),
-            place.landmark, DDP_REDACTED, f"SYN-EIDC-{i:05d}", f"SYN-EIDS-{i % 40:05d}", f"SYN-UID-{i % 40:05d}",
-        ])
+        when = dt.datetime.combine(
+            dt.date(2024, 10, 1) + dt.timedelta(days=rng.randrange(0, 100)), dt.time(8)
+        )
+        rows.append(
+            [
+                when,
+                usps.get(place.state or ""),
+                f"{place.county.title()} County" if place.county else None,
+                place.aor,
+                "287(g) Program" if place.agency else "ERO Criminal Alien Program",
+                "287(g)",
+                METHOD_287G if place.agency else rng.choice(OTHER_METHODS),
+                "1 Convicted Criminal",
+                "ACTIVE",
+                "[8C] Excludable / Inadmissible",
+                None,
+                None,
+                "NO",
+                None,
+                DDP_REDACTED,
+                1970 + rng.randrange(0, 30),
+                rng.choice(COUNTRIES),
+                rng.choice(GENDERS),
+                place.landmark,
+                DDP_REDACTED,
+                f"SYN-EIDC-{i:05d}",
+                f"SYN-EIDS-{i % 40:05d}",
+                f"SYN-UID-{i % 40:05d}",
+            ]
+        )
     return rows
 
 
@@ -291,18 +394,30 @@ def weekly_text() -> str:
 # County -> AOR lookup in UWCHR's layout, for the sample's counties plus same-name counties elsewhere in
 # their AORs (so linking meets ambiguity). FIPS codes, names and AORs are public facts.
 COUNTY_AOR: tuple[tuple[str, str, str], ...] = (
-    ("12019", "clay county, florida", "MIA"), ("12031", "duval county, florida", "MIA"),
-    ("12131", "walton county, florida", "MIA"), ("12009", "brevard county, florida", "MIA"),
-    ("12083", "marion county, florida", "MIA"), ("47093", "knox county, tennessee", "NOL"),
-    ("47147", "robertson county, tennessee", "NOL"), ("22053", "jefferson davis parish, louisiana", "NOL"),
-    ("28067", "jones county, mississippi", "NOL"), ("48303", "lubbock county, texas", "DAL"),
-    ("48221", "hood county, texas", "DAL"), ("48029", "bexar county, texas", "SNA"),
-    ("51165", "rockingham county, virginia", "WAS"), ("51153", "prince william county, virginia", "WAS"),
-    ("51683", "manassas city, virginia", "WAS"), ("13135", "gwinnett county, georgia", "ATL"),
-    ("13121", "fulton county, georgia", "ATL"), ("37157", "rockingham county, north carolina", "ATL"),
-    ("32003", "clark county, nevada", "SLC"), ("16033", "clark county, idaho", "SLC"),
-    ("56025", "natrona county, wyoming", "DEN"), ("56021", "laramie county, wyoming", "DEN"),
-    ("56005", "campbell county, wyoming", "DEN"), ("42017", "bucks county, pennsylvania", "PHI"),
+    ("12019", "clay county, florida", "MIA"),
+    ("12031", "duval county, florida", "MIA"),
+    ("12131", "walton county, florida", "MIA"),
+    ("12009", "brevard county, florida", "MIA"),
+    ("12083", "marion county, florida", "MIA"),
+    ("47093", "knox county, tennessee", "NOL"),
+    ("47147", "robertson county, tennessee", "NOL"),
+    ("22053", "jefferson davis parish, louisiana", "NOL"),
+    ("28067", "jones county, mississippi", "NOL"),
+    ("48303", "lubbock county, texas", "DAL"),
+    ("48221", "hood county, texas", "DAL"),
+    ("48029", "bexar county, texas", "SNA"),
+    ("51165", "rockingham county, virginia", "WAS"),
+    ("51153", "prince william county, virginia", "WAS"),
+    ("51683", "manassas city, virginia", "WAS"),
+    ("13135", "gwinnett county, georgia", "ATL"),
+    ("13121", "fulton county, georgia", "ATL"),
+    ("37157", "rockingham county, north carolina", "ATL"),
+    ("32003", "clark county, nevada", "SLC"),
+    ("16033", "clark county, idaho", "SLC"),
+    ("56025", "natrona county, wyoming", "DEN"),
+    ("56021", "laramie county, wyoming", "DEN"),
+    ("56005", "campbell county, wyoming", "DEN"),
+    ("42017", "bucks county, pennsylvania", "PHI"),
 )
 
 
@@ -322,13 +437,19 @@ def write_arrests(dest: Path) -> list[Path]:
     half = len(ddp) // 2
     written = [
         write_gzip(root / "lesa" / "EROArrests_SYNTHETIC.csv.gz", lesa_text()),
-        _write_workbook(root / "ddp" / "ICE_arrests_2025_SYNTHETIC.xlsx", [
-            ("Arrests 1", DDP_TITLE_2025, DDP_2025_HEADER, ddp[:half]),
-            ("Arrests 2", DDP_TITLE_2025, DDP_2025_HEADER, ddp[half:]),
-        ]),
-        _write_workbook(root / "ddp" / "ICE_arrests_early_SYNTHETIC.xlsx", [
-            ("Sheet1", DDP_TITLE_EARLY, DDP_EARLY_HEADER, ddp_early_rows()),
-        ]),
+        _write_workbook(
+            root / "ddp" / "ICE_arrests_2025_SYNTHETIC.xlsx",
+            [
+                ("Arrests 1", DDP_TITLE_2025, DDP_2025_HEADER, ddp[:half]),
+                ("Arrests 2", DDP_TITLE_2025, DDP_2025_HEADER, ddp[half:]),
+            ],
+        ),
+        _write_workbook(
+            root / "ddp" / "ICE_arrests_early_SYNTHETIC.xlsx",
+            [
+                ("Sheet1", DDP_TITLE_EARLY, DDP_EARLY_HEADER, ddp_early_rows()),
+            ],
+        ),
     ]
     weekly = root / "weekly" / "agency_arrests_weekly_SYNTHETIC.csv"
     weekly.parent.mkdir(parents=True, exist_ok=True)

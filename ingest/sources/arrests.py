@@ -1,12 +1,14 @@
 """ICE arrest releases in every known layout, told apart by their header row wherever it sits.
 
-| layout        | format                         | header (first cells)                                         | raw table              |
-|---------------|--------------------------------|--------------------------------------------------------------|------------------------|
-| lesa_fy2019   | delimited (`|`), gz or plain   | Area of Responsibility, Apprehension Date, ... Gender (9)    | arrests_lesa_rows      |
-| ddp_2025      | xlsx, 1+ sheets, 6 title rows  | Apprehension Date, Apprehension Type, State, County, ... (25)| arrests_ddp_rows       |
-| ddp_early     | xlsx, 1+ sheets, 5 title rows  | Apprehension Date, Apprehension State, ... Unique Identifier  | arrests_ddp_early_rows |
-| weekly        | csv or xlsx                    | Agency, State, Week, Arrests                                 | arrests_weekly_rows    |
-| uwchr_county_aor | csv (lookup)                | geoid, geoid_state, geoid_county, name, aor                  | arrests_county_aor_rows|
+Layouts (raw table):
+
+* ``lesa_fy2019`` - delimited (``|``, gzip or plain), 9 columns from Area of Responsibility to Gender
+  (arrests_lesa_rows);
+* ``ddp_2025`` - xlsx, one or more sheets, 6 title rows, 25 columns from Apprehension Date to
+  Anonymized Identifier (arrests_ddp_rows);
+* ``ddp_early`` - xlsx, 5 title rows, 23 columns ending with Unique Identifier (arrests_ddp_early_rows);
+* ``weekly_snapshot`` - csv or xlsx: Agency, State, Week, Arrests (arrests_weekly_rows);
+* ``uwchr_county_aor`` - csv lookup: geoid, geoid_state, geoid_county, name, aor (arrests_county_aor_rows).
 
 Title rows are never skipped by count: the first lines/rows are scanned for a known header.
 Values land exactly as printed (redaction strings included); dates from xlsx are rendered ISO.
@@ -23,7 +25,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -67,51 +69,117 @@ def _cols(*headers: str) -> tuple[tuple[str, str], ...]:
 
 
 LESA = Layout(
-    "lesa_fy2019", "lesa", "arrests_lesa_rows",
-    _cols("Area of Responsibility", "Apprehension Date", "Apprehension Method", "Apprehension Landmark",
-          "Operation", "Processing Disposition", "Birth Date", "Citizenship", "Gender"),
+    "lesa_fy2019",
+    "lesa",
+    "arrests_lesa_rows",
+    _cols(
+        "Area of Responsibility",
+        "Apprehension Date",
+        "Apprehension Method",
+        "Apprehension Landmark",
+        "Operation",
+        "Processing Disposition",
+        "Birth Date",
+        "Citizenship",
+        "Gender",
+    ),
     required=("Area of Responsibility", "Apprehension Date", "Apprehension Method", "Apprehension Landmark"),
 )
 DDP_2025 = Layout(
-    "ddp_2025", "ddp", "arrests_ddp_rows",
-    _cols("Apprehension Date", "Apprehension Type", "State", "County", "TOA Current Duty AOR",
-          "Apprehension Final Program", "Arresting Agency", "Apprehension Method", "Apprehension Criminality",
-          "Case Status", "Case Category", "Departure Country", "Final Order Yes No", "Birth Date", "Birth Year",
-          "Citizenship Country", "Gender", "Departed Date", "Final Order Date", "Apprehension Site Landmark",
-          "Operation", "TOA Current Duty Site", "Case Criminality", "Case Threat Level",
-          "Anonymized Identifier"),
+    "ddp_2025",
+    "ddp",
+    "arrests_ddp_rows",
+    _cols(
+        "Apprehension Date",
+        "Apprehension Type",
+        "State",
+        "County",
+        "TOA Current Duty AOR",
+        "Apprehension Final Program",
+        "Arresting Agency",
+        "Apprehension Method",
+        "Apprehension Criminality",
+        "Case Status",
+        "Case Category",
+        "Departure Country",
+        "Final Order Yes No",
+        "Birth Date",
+        "Birth Year",
+        "Citizenship Country",
+        "Gender",
+        "Departed Date",
+        "Final Order Date",
+        "Apprehension Site Landmark",
+        "Operation",
+        "TOA Current Duty Site",
+        "Case Criminality",
+        "Case Threat Level",
+        "Anonymized Identifier",
+    ),
     required=("Apprehension Date", "TOA Current Duty AOR", "Apprehension Method"),
     identifier="anonymized_identifier",
     exact=False,
 )
 DDP_EARLY = Layout(
-    "ddp_early", "ddp", "arrests_ddp_early_rows",
-    _cols("Apprehension Date", "Apprehension State", "Apprehension County", "Apprehension AOR", "Final Program",
-          "Final Program Group", "Apprehension Method", "Apprehension Criminality", "Case Status",
-          "Case Category", "Departed Date", "Departure Country", "Final Order Yes No", "Final Order Date",
-          "Birth Date", "Birth Year", "Citizenship Country", "Gender", "Apprehension Site Landmark",
-          "Alien File Number", "EID Case ID", "EID Subject ID", "Unique Identifier"),
+    "ddp_early",
+    "ddp",
+    "arrests_ddp_early_rows",
+    _cols(
+        "Apprehension Date",
+        "Apprehension State",
+        "Apprehension County",
+        "Apprehension AOR",
+        "Final Program",
+        "Final Program Group",
+        "Apprehension Method",
+        "Apprehension Criminality",
+        "Case Status",
+        "Case Category",
+        "Departed Date",
+        "Departure Country",
+        "Final Order Yes No",
+        "Final Order Date",
+        "Birth Date",
+        "Birth Year",
+        "Citizenship Country",
+        "Gender",
+        "Apprehension Site Landmark",
+        "Alien File Number",
+        "EID Case ID",
+        "EID Subject ID",
+        "Unique Identifier",
+    ),
     required=("Apprehension Date", "Apprehension AOR", "Apprehension Method"),
     identifier="unique_identifier",
     exact=False,
 )
 WEEKLY = Layout(
-    "weekly_snapshot", "weekly", "arrests_weekly_rows",
+    "weekly_snapshot",
+    "weekly",
+    "arrests_weekly_rows",
     (("Agency", "agency"), ("State", "state"), ("Week", "week"), ("Arrests", "arrests")),
     required=("Agency", "State", "Week", "Arrests"),
 )
 # UWCHR's county -> AOR lookup (geoid, "autauga county, alabama", ATL): county names and FIPS for the
 # landmark linking, and the county-level AOR split of TX/CA/NY. A lookup read from the raw folder.
 COUNTY_AOR = Layout(
-    "uwchr_county_aor", "county_aor", "arrests_county_aor_rows",
+    "uwchr_county_aor",
+    "county_aor",
+    "arrests_county_aor_rows",
     _cols("geoid", "geoid_state", "geoid_county", "name", "aor"),
     required=("geoid", "name", "aor"),
 )
 LAYOUTS = (LESA, DDP_2025, DDP_EARLY, WEEKLY, COUNTY_AOR)
 # Header spellings of the weekly summaries that mean the same column.
 WEEKLY_ALIASES = {
-    "agency name": "agency", "arresting agency": "agency", "week of": "week", "week start": "week",
-    "week starting": "week", "week start date": "week", "arrest count": "arrests", "n arrests": "arrests",
+    "agency name": "agency",
+    "arresting agency": "agency",
+    "week of": "week",
+    "week start": "week",
+    "week starting": "week",
+    "week start date": "week",
+    "arrest count": "arrests",
+    "n arrests": "arrests",
     "total arrests": "arrests",
 }
 
@@ -210,7 +278,9 @@ class Arrests(Source):
     """ICE arrest releases (LESA FY2019, Deportation Data Project xlsx, weekly agency snapshots)."""
 
     name = "arrests"
-    tables = {layout.table: _table_columns(layout) for layout in LAYOUTS}
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {
+        layout.table: _table_columns(layout) for layout in LAYOUTS
+    }
 
     def detect(self, file: FileInfo) -> Detection | None:
         if _is_delimited(file):
@@ -223,9 +293,18 @@ class Arrests(Source):
             if hit is None:
                 return None
             line, delim, layout, columns = hit
-            return Detection(self.name, layout.kind, "content",
-                             {"format": "delimited", "header_line": line, "delimiter": delim,
-                              "layout": layout, "columns": columns})
+            return Detection(
+                self.name,
+                layout.kind,
+                "content",
+                {
+                    "format": "delimited",
+                    "header_line": line,
+                    "delimiter": delim,
+                    "layout": layout,
+                    "columns": columns,
+                },
+            )
         if not file.is_excel:
             return None
         try:
@@ -246,7 +325,9 @@ class Arrests(Source):
         if len(layouts) > 1:
             raise IngestError(
                 f"worksheets carry different arrest layouts ({', '.join(sorted(layouts))}); "
-                "one file must hold one layout", file=file.rel_path)
+                "one file must hold one layout",
+                file=file.rel_path,
+            )
         return Detection(self.name, hits[0][2].kind, "content", {"format": "xlsx", "hits": hits})
 
     def parse(self, file: FileInfo, detection: Detection, context: LoadContext) -> Parsed:
@@ -265,20 +346,25 @@ class Arrests(Source):
         col_types = "{" + ", ".join(f"{_sql_lit(n)}: 'VARCHAR'" for n in names) + "}"
         data_cols = [c for _, c in layout.columns]
         select_cols = ", ".join(f'"{c}"' if c in names else f'null::varchar as "{c}"' for c in data_cols)
-        not_blank = " or ".join(f'nullif(trim("{c}"), \'\') is not null' for c in names)
+        not_blank = " or ".join(f"nullif(trim(\"{c}\"), '') is not null" for c in names)
         # Rows are numbered as file lines (header line + ordinal): the reader keeps file order.
         relation_sql = (
             f"select {line} + ordinality as _row_number, {select_cols} "
             f"from read_csv({_sql_lit(str(file.path))}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
-            f"header=false, skip={line}, columns={col_types}, compression='auto', strict_mode=true, auto_detect=false, "
+            f"header=false, skip={line}, columns={col_types}, compression='auto', strict_mode=true, "
+            f"auto_detect=false, "
             f"null_padding=false, parallel=true, encoding='utf-8') with ordinality "
             f"where {not_blank}"
         )
         if layout.kind == "weekly":
             self._check_weekly_sql(file, relation_sql)
         return Parsed(
-            source=self.name, kind=layout.kind, layout=layout.name, table=layout.table,
-            relation_sql=relation_sql, header_row=line,
+            source=self.name,
+            kind=layout.kind,
+            layout=layout.name,
+            table=layout.table,
+            relation_sql=relation_sql,
+            header_row=line,
             meta={"columns": data_cols, "delimiter": delim, "header_line": line},
         )
 
@@ -292,32 +378,42 @@ class Arrests(Source):
         for sheet, idx, _layout, positions in hits:
             header_excel_row = sheet.first_row + idx
             n_before = len(records)
-            for offset, row in enumerate(sheet.rows[idx + 1:], start=1):
+            for offset, row in enumerate(sheet.rows[idx + 1 :], start=1):
                 texts = {positions[i]: cell_text(v) for i, v in enumerate(row) if i in positions}
                 if all(t is None or not str(t).strip() for t in texts.values()):
                     continue
-                extra = [i for i, v in enumerate(row) if i not in positions and cell_text(v) not in (None, "")]
+                extra = [
+                    i for i, v in enumerate(row) if i not in positions and cell_text(v) not in (None, "")
+                ]
                 if extra:
                     raise IngestError(
                         f"value {cell_text(row[extra[0]])!r} under no header (sheet {sheet.name!r})",
-                        file=file.rel_path, row=header_excel_row + offset,
+                        file=file.rel_path,
+                        row=header_excel_row + offset,
                         column=f"column {extra[0] + 1 + sheet.first_col}",
                     )
                 rec = {c: texts.get(c) for c in data_cols}
                 rec["_row_number"] = header_excel_row + offset
                 rec["_sheet"] = sheet.name
                 records.append(rec)
-            sheets_meta.append({"sheet": sheet.name, "header_row": header_excel_row,
-                                "n_rows": len(records) - n_before,
-                                "missing_columns": sorted(set(data_cols) - set(positions.values()))})
+            sheets_meta.append(
+                {
+                    "sheet": sheet.name,
+                    "header_row": header_excel_row,
+                    "n_rows": len(records) - n_before,
+                    "missing_columns": sorted(set(data_cols) - set(positions.values())),
+                }
+            )
         meta: dict[str, Any] = {"sheets": sheets_meta}
         frame = pd.DataFrame.from_records(records, columns=["_row_number", "_sheet", *data_cols])
         if layout.kind == "weekly":
             self._check_weekly(file, frame)
         if layout.identifier:
             if context.warehouse_dir is None:
-                raise IngestError("a person identifier needs the warehouse's person key (no warehouse dir)",
-                                  file=file.rel_path)
+                raise IngestError(
+                    "a person identifier needs the warehouse's person key (no warehouse dir)",
+                    file=file.rel_path,
+                )
             key = load_or_create_key(context.warehouse_dir)
             ids = frame[layout.identifier]
             frame["person_key"] = [
@@ -325,9 +421,15 @@ class Arrests(Source):
             ]
             meta["person_key_id"] = key_id(key)
         return Parsed(
-            source=self.name, kind=layout.kind, layout=layout.name, table=layout.table,
-            frame=frame.astype(object).where(frame.notna(), None), sheet=hits[0][0].name if len(hits) == 1 else None,
-            header_row=hits[0][0].first_row + hits[0][1], n_rows=len(frame), meta=meta,
+            source=self.name,
+            kind=layout.kind,
+            layout=layout.name,
+            table=layout.table,
+            frame=frame.astype(object).where(frame.notna(), None),
+            sheet=hits[0][0].name if len(hits) == 1 else None,
+            header_row=hits[0][0].first_row + hits[0][1],
+            n_rows=len(frame),
+            meta=meta,
         )
 
     @staticmethod
@@ -345,8 +447,12 @@ class Arrests(Source):
         finally:
             con.close()
         if bad:
-            raise IngestError(f"arrests {bad[1]!r} is not a whole number", file=file.rel_path,
-                              row=int(bad[0]), column="Arrests")
+            raise IngestError(
+                f"arrests {bad[1]!r} is not a whole number",
+                file=file.rel_path,
+                row=int(bad[0]),
+                column="Arrests",
+            )
 
     @staticmethod
     def _check_weekly(file: FileInfo, frame: pd.DataFrame) -> None:
@@ -354,8 +460,12 @@ class Arrests(Source):
         for rec in frame.itertuples(index=False):
             value = rec.arrests
             if value is None or not re.fullmatch(r"\s*\d+\s*", str(value).replace(",", "")):
-                raise IngestError(f"arrests {value!r} is not a whole number", file=file.rel_path,
-                                  row=rec._row_number, column="Arrests")
+                raise IngestError(
+                    f"arrests {value!r} is not a whole number",
+                    file=file.rel_path,
+                    row=rec._row_number,
+                    column="Arrests",
+                )
 
 
 def layout_names() -> list[str]:

@@ -47,7 +47,7 @@ def test_sample_layouts_land(sample_files: Path, tmp_path: Path) -> None:
     assert rows["raw.arrests_ddp_early_rows"] == len(S.ddp_early_rows())
     assert rows["raw.arrests_weekly_rows"] == len(S.WEEKLY)
     db = tmp_path / "work.duckdb"
-    # both DDP sheets land, each row keeps its own sheet and Excel row (6 title rows + header -> first data row 8)
+    # both DDP sheets land, each row keeps its sheet and Excel row (6 title rows + header -> data from row 8)
     sheets = dict(_rows(db, "select _sheet, min(_row_number) from raw.arrests_ddp_rows group by 1"))
     assert sheets == {"Arrests 1": 8, "Arrests 2": 8}
     assert _rows(db, "select min(_row_number) from raw.arrests_ddp_early_rows") == [(7,)]
@@ -71,7 +71,9 @@ def test_header_found_wherever_it_sits(tmp_path: Path) -> None:
     assert detection is not None and detection.detail["header_line"] == 8
     summary = ingest_dir(tmp_path, tmp_path / "wh" / "work.duckdb")
     assert summary.table_rows["raw.arrests_lesa_rows"] == 5
-    assert _rows(tmp_path / "wh" / "work.duckdb", "select min(_row_number) from raw.arrests_lesa_rows") == [(9,)]
+    assert _rows(tmp_path / "wh" / "work.duckdb", "select min(_row_number) from raw.arrests_lesa_rows") == [
+        (9,)
+    ]
 
 
 def test_bad_row_rejects_whole_file(tmp_path: Path) -> None:
@@ -114,14 +116,19 @@ def test_real_fy2019_release(realdata: Path, tmp_path: Path) -> None:
     db = tmp_path / "work.duckdb"
     summary = ingest_dir(raw, db)
     assert summary.table_rows["raw.arrests_lesa_rows"] == 131_904
-    n_287g = _rows(db, "select count(*) from raw.arrests_lesa_rows where apprehension_method = '287(g) Program'")
+    n_287g = _rows(
+        db, "select count(*) from raw.arrests_lesa_rows where apprehension_method = '287(g) Program'"
+    )
     assert n_287g == [(8_361,)]
     # _row_number is the file line: compare a few rows with the text itself
     with gzip.open(realdata / REAL, "rt", encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     for line_no in (7, 50_000, 131_910):
-        got = _rows(db, f"select area_of_responsibility, apprehension_landmark from raw.arrests_lesa_rows "
-                        f"where _row_number = {line_no}")[0]
+        got = _rows(
+            db,
+            f"select area_of_responsibility, apprehension_landmark from raw.arrests_lesa_rows "
+            f"where _row_number = {line_no}",
+        )[0]
         assert lines[line_no - 1].startswith(f'"{got[0]}"')
         assert f'"{got[1]}"' in lines[line_no - 1] if got[1] else True
 
@@ -140,17 +147,25 @@ def test_published_sample_carries_no_personal_fields(repo: Path) -> None:
     wh = repo / "warehouse" / "test"
     if not (wh / "marts.duckdb").exists():
         pytest.skip("run `make test` (it builds warehouse/test first)")
-    cols = _rows(wh / "marts.duckdb", "select table_name, lower(column_name) from duckdb_columns() "
-                                      "where database_name = 'marts'")
+    cols = _rows(
+        wh / "marts.duckdb",
+        "select table_name, lower(column_name) from duckdb_columns() where database_name = 'marts'",
+    )
     assert not [c for c in cols if c[1] in DENY_COLUMNS or "birth" in c[1]]
-    # no identifier value (the synthetic SYN-... ids) nor a birth year leaks into any published table or export
-    idents = {r[-1] for r in S.ddp_rows()} | {r[-1] for r in S.ddp_early_rows()} | {r[-4] for r in S.ddp_early_rows()}
+    # no identifier value (the synthetic SYN-... ids) leaks into any published table or export
+    idents = (
+        {r[-1] for r in S.ddp_rows()}
+        | {r[-1] for r in S.ddp_early_rows()}
+        | {r[-4] for r in S.ddp_early_rows()}
+    )
     idents.discard(S.DDP_REDACTED)
     exported = "\n".join(p.read_text() for p in (wh / "exports").glob("*.csv"))
     assert exported and not [i for i in idents if i in exported]
     con = duckdb.connect(str(wh / "marts.duckdb"), read_only=True)
     try:
-        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall():
+        for (table,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'"
+        ).fetchall():
             text = str(con.execute(f'select * from "{table}"').fetchall())
             assert not [i for i in idents if i in text], table
     finally:
