@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .census import write_census
 from .ice_sheets import write_ice_sheets
 
 # One writer per source: writer(dest) -> list of paths written.
 WRITERS: list[Callable[[Path], list[Path]]] = [
     write_ice_sheets,
+    write_census,
 ]
 
 
@@ -27,4 +29,4 @@ def generate(dest: Path) -> list[Path]:
     return written
 
 
-__all__ = ["WRITERS", "generate", "write_ice_sheets"]
+__all__ = ["WRITERS", "generate", "write_census", "write_ice_sheets"]
