@@ -1,0 +1,112 @@
+{#- One transformation: collect every agency spelling (state_code, name_key) ever printed in a
+    participating or pending sheet, or named by a reviewed seed, with when it was printed and the
+    alias tier applied (its spelling group). -#}
+with
+
+rows_corrected as (
+    select * from {{ ref('int_ice_rows_corrected') }}
+),
+
+publications as (
+    select
+        publication_id,
+        published_date
+    from {{ ref('stg_ice__publications') }}
+),
+
+agency_aliases_seed as (
+    select
+        state_code,
+        {{ agency_name_key('alias_name') }} as alias_name_key,
+        {{ agency_name_key('canonical_name') }} as canonical_name_key,
+        {{ agency_display_name('canonical_name') }} as canonical_name
+    from {{ ref('agency_aliases') }}
+),
+
+printed as (
+    select
+        rows_corrected.state_code,
+        rows_corrected.name_key,
+        rows_corrected.agency_name_clean,
+        rows_corrected.row_kind,
+        publications.published_date
+    from rows_corrected
+    inner join publications
+        on rows_corrected.publication_id = publications.publication_id
+    where rows_corrected.state_code is not null
+        and rows_corrected.name_key is not null
+),
+
+named_by_seeds as (
+    select state_code, alias_name_key as name_key from agency_aliases_seed
+    union
+    select state_code, canonical_name_key as name_key from agency_aliases_seed
+    union
+    select distinct state_code, resolved_name_key as name_key
+    from rows_corrected
+    where has_agency_fix
+),
+
+latest_spelling as (
+    select
+        state_code,
+        name_key,
+        agency_name_clean,
+        row_number() over (
+            partition by state_code, name_key
+            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end, agency_name_clean
+        ) as spelling_rank
+    from printed
+),
+
+printed_summary as (
+    select
+        state_code,
+        name_key,
+        min(case when row_kind = 'participating' then published_date end) as first_participating_date,
+        max(case when row_kind = 'participating' then published_date end) as last_participating_date,
+        min(case when row_kind = 'pending' then published_date end) as first_pending_date,
+        max(case when row_kind = 'pending' then published_date end) as last_pending_date,
+        min(published_date) as first_printed_date,
+        max(published_date) as last_printed_date,
+        count(*) as n_rows_printed
+    from printed
+    group by state_code, name_key
+),
+
+spellings as (
+    select state_code, name_key from printed_summary
+    union
+    select state_code, name_key from named_by_seeds
+),
+
+final as (
+    select
+        spellings.state_code,
+        spellings.name_key,
+        {{ slugify('spellings.name_key') }} as name_slug,
+        coalesce(latest_spelling.agency_name_clean, agency_aliases_seed.canonical_name) as latest_printed_name,
+        agency_aliases_seed.canonical_name_key as alias_canonical_name_key,
+        agency_aliases_seed.canonical_name as alias_canonical_name,
+        {{ slugify('coalesce(agency_aliases_seed.canonical_name_key, spellings.name_key)') }} as group_slug,
+        coalesce(printed_summary.n_rows_printed, 0) as n_rows_printed,
+        printed_summary.first_participating_date,
+        printed_summary.last_participating_date,
+        printed_summary.first_pending_date,
+        printed_summary.last_pending_date,
+        printed_summary.first_printed_date,
+        printed_summary.last_printed_date
+    from spellings
+    left join printed_summary
+        on spellings.state_code = printed_summary.state_code
+        and spellings.name_key = printed_summary.name_key
+    left join latest_spelling
+        on spellings.state_code = latest_spelling.state_code
+        and spellings.name_key = latest_spelling.name_key
+        and latest_spelling.spelling_rank = 1
+    left join agency_aliases_seed
+        on spellings.state_code = agency_aliases_seed.state_code
+        and spellings.name_key = agency_aliases_seed.alias_name_key
+)
+
+select * from final

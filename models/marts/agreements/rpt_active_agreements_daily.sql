@@ -1,0 +1,102 @@
+{#- Counts per publication first (publications x states x support types is small), then each
+    calendar date takes the counts of the latest publication on or before it: no per-date scan of
+    the listings. -#}
+with recursive
+
+listings as (
+    select
+        publication_id,
+        state_code,
+        support_type
+    from {{ ref('fct_agreement_listings') }}
+),
+
+publications as (
+    select
+        publication_id,
+        published_date,
+        row_number() over (order by published_date, file_name, publication_id) as publication_seq
+    from {{ ref('stg_ice__publications') }}
+    where publication_kind = 'participating'
+),
+
+publication_dates as (
+    select
+        published_date,
+        max(publication_seq) as publication_seq
+    from publications
+    group by published_date
+),
+
+effective_publications as (
+    select
+        publications.publication_id,
+        publication_dates.published_date as effective_from_date,
+        lead(publication_dates.published_date) over (order by publication_dates.published_date) as effective_to_date
+    from publication_dates
+    inner join publications
+        on publication_dates.publication_seq = publications.publication_seq
+),
+
+calendar as (
+    select min(published_date) as as_of_date
+    from publications
+    union all
+    select {{ dbt.dateadd('day', 1, 'calendar.as_of_date') }} as as_of_date
+    from calendar
+    where calendar.as_of_date < (select max(published_date) from publications)
+),
+
+states as (
+    select distinct state_code from listings
+),
+
+support_types as (
+    select 'Jail Enforcement Model' as support_type
+    union all
+    select 'Task Force Model' as support_type
+    union all
+    select 'Warrant Service Officer' as support_type
+),
+
+publication_counts as (
+    select
+        publication_id,
+        state_code,
+        support_type,
+        count(*) as n_active_agreements
+    from listings
+    group by publication_id, state_code, support_type
+),
+
+grid as (
+    select
+        effective_publications.publication_id,
+        effective_publications.effective_from_date,
+        effective_publications.effective_to_date,
+        states.state_code,
+        support_types.support_type,
+        coalesce(publication_counts.n_active_agreements, 0) as n_active_agreements
+    from effective_publications
+    cross join states
+    cross join support_types
+    left join publication_counts
+        on effective_publications.publication_id = publication_counts.publication_id
+        and states.state_code = publication_counts.state_code
+        and support_types.support_type = publication_counts.support_type
+),
+
+final as (
+    select
+        cast(calendar.as_of_date as date) as as_of_date,
+        grid.state_code,
+        grid.support_type,
+        grid.publication_id as as_of_publication_id,
+        grid.n_active_agreements
+    from calendar
+    inner join grid
+        on calendar.as_of_date >= grid.effective_from_date
+        and (grid.effective_to_date is null or calendar.as_of_date < grid.effective_to_date)
+)
+
+select * from final
