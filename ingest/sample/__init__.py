@@ -12,12 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .arrests import write_arrests
+from .census import write_census
 from .ice_sheets import write_ice_sheets
 
 # One writer per source: writer(dest) -> list of paths written.
 WRITERS: list[Callable[[Path], list[Path]]] = [
     write_ice_sheets,
     write_arrests,
+    write_census,
 ]
 
 
@@ -29,4 +31,4 @@ def generate(dest: Path) -> list[Path]:
     return written
 
 
-__all__ = ["WRITERS", "generate", "write_arrests", "write_ice_sheets"]
+__all__ = ["WRITERS", "generate", "write_arrests", "write_census", "write_ice_sheets"]
