@@ -55,3 +55,18 @@
 {% macro duckdb__arrests_slug(column) -%}
     trim(regexp_replace(lower(replace(replace({{ column }}, '''', ''), '’', '')), '[^a-z0-9]+', '-', 'g'), '-')
 {%- endmacro %}
+
+{% macro arrests_fiscal_year(column) -%}
+    {#- Federal fiscal year of a date: October-December count toward the next calendar year. -#}
+    (extract(year from {{ column }}) + case when extract(month from {{ column }}) >= 10 then 1 else 0 end)
+{%- endmacro %}
+
+{% macro arrests_fiscal_year_start(fiscal_year) -%}
+    {#- First day (October 1 of the previous calendar year) of a federal fiscal year. -#}
+    cast({{ dbt.concat(["cast(" ~ fiscal_year ~ " - 1 as " ~ dbt.type_string() ~ ")", "'-10-01'"]) }} as date)
+{%- endmacro %}
+
+{% macro arrests_fiscal_year_end(fiscal_year) -%}
+    {#- Last day (September 30) of a federal fiscal year. -#}
+    cast({{ dbt.concat(["cast(" ~ fiscal_year ~ " as " ~ dbt.type_string() ~ ")", "'-09-30'"]) }} as date)
+{%- endmacro %}

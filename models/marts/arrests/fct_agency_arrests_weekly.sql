@@ -14,6 +14,10 @@ states as (
     select state_code, state_name from {{ ref('states') }}
 ),
 
+aliases as (
+    select state_code, name_key, agency_id from {{ ref('int_agency_aliases') }}
+),
+
 from_records as (
     select
         agency_ref,
@@ -29,6 +33,7 @@ from_records as (
 from_snapshots as (
     select
         {{ dbt.concat(["states.state_code", "'-'", arrests_slug('snapshots.agency_name')]) }} as agency_ref,
+        max(aliases.agency_id) as agency_id,
         max(snapshots.agency_name) as agency_name,
         max(states.state_code) as state_code,
         snapshots.week_start_date,
@@ -36,13 +41,16 @@ from_snapshots as (
     from snapshots
     inner join states
         on snapshots.state_printed in (states.state_code, upper(states.state_name))
+    left join aliases
+        on states.state_code = aliases.state_code
+        and {{ agency_name_key('snapshots.agency_name') }} = aliases.name_key
     group by 1, snapshots.week_start_date
 ),
 
 final as (
     select
         coalesce(from_records.agency_ref, from_snapshots.agency_ref) as agency_ref,
-        from_records.agency_id,
+        coalesce(from_records.agency_id, from_snapshots.agency_id) as agency_id,
         coalesce(from_records.agency_name, from_snapshots.agency_name) as agency_name,
         coalesce(from_records.state_code, from_snapshots.state_code) as state_code,
         case
@@ -53,7 +61,7 @@ final as (
         coalesce(from_records.n_arrests_records, from_snapshots.n_arrests_reported) as n_arrests,
         from_records.n_arrests_records,
         from_snapshots.n_arrests_reported,
-        (from_records.agency_id is not null) as is_agency_in_sheets,
+        (coalesce(from_records.agency_id, from_snapshots.agency_id) is not null) as is_agency_in_sheets,
         coalesce(from_records.week_start_date, from_snapshots.week_start_date) as week_start_date
     from from_records
     full outer join from_snapshots

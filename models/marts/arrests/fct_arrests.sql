@@ -14,6 +14,7 @@ final as (
         agency_id,
         agency_ref,
         agency_link_status,
+        agency_match_rule,
         link_method,
         link_confidence,
         source_layout,
