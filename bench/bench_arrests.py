@@ -94,10 +94,7 @@ def bench_big(work: Path, n_rows: int) -> None:
     path = raw / "EROArrests_BENCH.csv.gz"
     t0 = time.perf_counter()
     write_big(path, n_rows)
-    print(
-        f"generated {n_rows:,} rows ({path.stat().st_size / 1e6:.1f} MB gzip) "
-        f"in {time.perf_counter() - t0:.1f}s"
-    )
+    print(f"generated {n_rows:,} rows ({path.stat().st_size / 1e6:.1f} MB gzip) in {time.perf_counter() - t0:.1f}s")
     con = duckdb.connect(str(work / "baseline_big.duckdb"))
     t0, c0 = time.perf_counter(), cpu_s()
     con.execute(

@@ -71,9 +71,7 @@ def test_header_found_wherever_it_sits(tmp_path: Path) -> None:
     assert detection is not None and detection.detail["header_line"] == 8
     summary = ingest_dir(tmp_path, tmp_path / "wh" / "work.duckdb")
     assert summary.table_rows["raw.arrests_lesa_rows"] == 5
-    assert _rows(tmp_path / "wh" / "work.duckdb", "select min(_row_number) from raw.arrests_lesa_rows") == [
-        (9,)
-    ]
+    assert _rows(tmp_path / "wh" / "work.duckdb", "select min(_row_number) from raw.arrests_lesa_rows") == [(9,)]
 
 
 def test_bad_row_rejects_whole_file(tmp_path: Path) -> None:
@@ -116,9 +114,7 @@ def test_real_fy2019_release(realdata: Path, tmp_path: Path) -> None:
     db = tmp_path / "work.duckdb"
     summary = ingest_dir(raw, db)
     assert summary.table_rows["raw.arrests_lesa_rows"] == 131_904
-    n_287g = _rows(
-        db, "select count(*) from raw.arrests_lesa_rows where apprehension_method = '287(g) Program'"
-    )
+    n_287g = _rows(db, "select count(*) from raw.arrests_lesa_rows where apprehension_method = '287(g) Program'")
     assert n_287g == [(8_361,)]
     # _row_number is the file line: compare a few rows with the text itself
     with gzip.open(realdata / REAL, "rt", encoding="utf-8") as fh:
@@ -153,19 +149,13 @@ def test_published_sample_carries_no_personal_fields(repo: Path) -> None:
     )
     assert not [c for c in cols if c[1] in DENY_COLUMNS or "birth" in c[1]]
     # no identifier value (the synthetic SYN-... ids) leaks into any published table or export
-    idents = (
-        {r[-1] for r in S.ddp_rows()}
-        | {r[-1] for r in S.ddp_early_rows()}
-        | {r[-4] for r in S.ddp_early_rows()}
-    )
+    idents = {r[-1] for r in S.ddp_rows()} | {r[-1] for r in S.ddp_early_rows()} | {r[-4] for r in S.ddp_early_rows()}
     idents.discard(S.DDP_REDACTED)
     exported = "\n".join(p.read_text() for p in (wh / "exports").glob("*.csv"))
     assert exported and not [i for i in idents if i in exported]
     con = duckdb.connect(str(wh / "marts.duckdb"), read_only=True)
     try:
-        for (table,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'main'"
-        ).fetchall():
+        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall():
             text = str(con.execute(f'select * from "{table}"').fetchall())
             assert not [i for i in idents if i in text], table
     finally:
