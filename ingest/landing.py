@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -157,17 +158,26 @@ def land(
             data_cols = parsed.meta.get("columns") or []
             select = parsed.relation_sql
         elif parsed.frame is not None:
-            data_cols = [c for c in parsed.frame.columns if c != "_row_number"]
+            # A frame may carry `_sheet` per row (a workbook whose rows come from several sheets).
+            if "_sheet" in parsed.frame.columns:
+                columns.append("_sheet")
+            data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
             select = "select " + ", ".join(f'"{c}"' for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
-        target_cols = ["_file_sha256", "_source_file", "_sheet", "_loaded_at", *columns, *data_cols]
-        col_list = ", ".join(f'"{c}"' for c in target_cols)
-        con.execute(
-            f"insert into raw.{parsed.table} ({col_list}) "
-            f"select ?, ?, ?, ?, * from ({select})",
-            [file.sha256, file.rel_path, parsed.sheet, loaded_at],
-        )
+        fixed = ["_file_sha256", "_source_file", "_loaded_at"] + ([] if "_sheet" in columns else ["_sheet"])
+        params = [file.sha256, file.rel_path, loaded_at] + ([] if "_sheet" in columns else [parsed.sheet])
+        col_list = ", ".join(f'"{c}"' for c in [*fixed, *columns, *data_cols])
+        try:
+            con.execute(
+                f"insert into raw.{parsed.table} ({col_list}) "
+                f"select {', '.join('?' for _ in fixed)}, * from ({select})",
+                params,
+            )
+        except duckdb.Error as exc:
+            if parsed.relation_sql is None:
+                raise
+            raise _reader_error(file, parsed, exc) from exc
         n_rows = con.execute(
             f"select count(*) from raw.{parsed.table} where _file_sha256 = ?", [file.sha256]
         ).fetchone()[0]
@@ -195,6 +205,23 @@ def land(
         if parsed.frame is not None:
             con.unregister("_incoming")
     return int(n_rows)
+
+
+def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestError:
+    """DuckDB's reader error as an IngestError naming the file, the line and the column when it says."""
+    text = str(exc)
+    line = re.search(r"(?i)line:?\s*(\d+)", text)
+    column = re.search(r"(?m)^\s*Column:\s*(\S+)", text)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    first += "".join(f"; {ln}" for ln in lines[1:4] if ln.startswith(("Expected", "Original Line")))
+    return IngestError(
+        f"{parsed.layout} reader refused the file: {first}",
+        file=file.rel_path,
+        row=int(line.group(1)) if line else None,
+        column=column.group(1).strip() if column else None,
+        examples=[ln for ln in text.splitlines()[1:8] if ln.strip()],
+    )
 
 
 def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[dict[str, Any]]) -> None:

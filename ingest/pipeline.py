@@ -98,7 +98,8 @@ def ingest_dir(
     if not paths:
         raise RawDirError(f"raw directory holds no files: {raw_dir}")
     sources = all_sources()
-    context = LoadContext(raw_dir=raw_dir, date_overrides=read_overrides(raw_dir))
+    context = LoadContext(raw_dir=raw_dir, date_overrides=read_overrides(raw_dir),
+                          warehouse_dir=Path(db_path).parent)
     summary = IngestSummary(raw_dir=raw_dir)
     con = landing.connect(db_path, sources)
     try:

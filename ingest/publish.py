@@ -30,6 +30,10 @@ PUBLISHED_SCHEMA_OF = {"marts": "main", "reference": "reference"}
 DENY_COLUMNS = {
     "birth_date", "birth_year", "date_of_birth", "alien_file_number", "a_number", "eid_case_id",
     "eid_subject_id", "unique_identifier", "anonymized_identifier", "person_id", "subject_id",
+    # arrests releases: every personal field a layout carries, under its raw name
+    "birthdate", "dob", "alien_number", "anumber", "a_file_number", "eid_id", "unique_id", "case_id",
+    "fins_number", "fbi_number", "first_name", "last_name", "full_name", "officer_id", "supervisor_id",
+    "arrest_created_by",
 }
 
 

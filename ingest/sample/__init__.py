@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .arrests import write_arrests
+from .census import write_census
 from .ice_sheets import write_ice_sheets
 from .ledger import write_ledger
 
@@ -18,6 +20,8 @@ from .ledger import write_ledger
 WRITERS: list[Callable[[Path], list[Path]]] = [
     write_ice_sheets,
     write_ledger,
+    write_arrests,
+    write_census,
 ]
 
 
@@ -29,4 +33,4 @@ def generate(dest: Path) -> list[Path]:
     return written
 
 
-__all__ = ["WRITERS", "generate", "write_ice_sheets", "write_ledger"]
+__all__ = ["WRITERS", "generate", "write_arrests", "write_census", "write_ice_sheets", "write_ledger"]

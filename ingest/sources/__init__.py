@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ingest.sources.arrests import Arrests
 from ingest.sources.base import Source
+from ingest.sources.census import Census
 from ingest.sources.ice_sheets import IceSheets
 from ingest.sources.ledger import Ledger
 
 
 def all_sources() -> list[Source]:
     """Every source the ingestion knows, in detection order."""
-    return [IceSheets(), Ledger()]
+    return [IceSheets(), Ledger(), Arrests(), Census()]

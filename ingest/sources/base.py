@@ -114,3 +114,5 @@ class LoadContext:
 
     raw_dir: Path
     date_overrides: dict[str, Any] = field(default_factory=dict)
+    # The build's warehouse folder (holds secrets/person_key); None when parsing outside a build.
+    warehouse_dir: Path | None = None

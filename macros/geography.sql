@@ -1,0 +1,81 @@
+{#-
+    Name keys for matching ICE's agency and county names to census geography. Portable SQL
+    (lower, trim, replace, regexp_replace with the 'g' flag); the two engine-specific functions
+    (regular-expression group extraction, edit distance) go through adapter.dispatch.
+-#}
+
+{% macro geo_regexp_extract(expr, pattern, group=1) -%}
+    {{ return(adapter.dispatch('geo_regexp_extract')(expr, pattern, group)) }}
+{%- endmacro %}
+
+{% macro default__geo_regexp_extract(expr, pattern, group) -%}
+    (regexp_match({{ expr }}, '{{ pattern }}'))[{{ group }}]
+{%- endmacro %}
+
+{% macro duckdb__geo_regexp_extract(expr, pattern, group) -%}
+    nullif(regexp_extract({{ expr }}, '{{ pattern }}', {{ group }}), '')
+{%- endmacro %}
+
+{% macro geo_edit_distance(left, right) -%}
+    {{ return(adapter.dispatch('geo_edit_distance')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__geo_edit_distance(left, right) -%}
+    levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro geo_tidy(expr) -%}
+    {#- lower case; curly apostrophes, periods and apostrophes dropped; hyphens to spaces; 'saint' -> 'st',
+        'ft' -> 'fort', 'mt' -> 'mount'; whitespace collapsed. -#}
+    nullif(trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        replace(replace(replace(replace(replace(lower({{ expr }}), chr(8217), ''), '''', ''), '.', ''), chr(160), ' '), '-', ' '),
+        '(^|\s)saint\s', '\1st ', 'g'),
+        '(^|\s)ft\s', '\1fort ', 'g'),
+        '(^|\s)mt\s', '\1mount ', 'g'),
+        '\s+', ' ', 'g')), '')
+{%- endmacro %}
+
+{% macro county_name_key(expr) -%}
+    {#- A county name without its unit: 'Lafourche Parish' / 'Lafourche County' -> 'lafourche',
+        'Lynchburg city' -> 'lynchburg', 'Juneau City and Borough' -> 'juneau'. -#}
+    nullif(trim(regexp_replace(
+        {{ geo_tidy(expr) }},
+        '\s+(city and borough|census area|planning region|county|parish|borough|municipality|municipio|city)$',
+        '')), '')
+{%- endmacro %}
+
+{% macro county_name_unit(expr) -%}
+    {#- 'city' when the name ends in "city" (a Virginia-style independent city), 'county' otherwise. -#}
+    case when {{ geo_tidy(expr) }} like '% city' and {{ geo_tidy(expr) }} not like '% city and borough'
+        then 'city' else 'county' end
+{%- endmacro %}
+
+{% macro place_name_key(expr) -%}
+    {#- A Gazetteer place name without its LSAD and '(balance)': 'Palm Bay city' -> 'palm bay'. -#}
+    nullif(trim(regexp_replace(regexp_replace(
+        {{ geo_tidy(expr) }}, '\s*\([^)]*\)', '', 'g'),
+        '\s+(city and borough|metropolitan government|metro government|consolidated government|unified government|urban county|city|town|village|borough|cdp|municipality|township|corporation)$',
+        '')), '')
+{%- endmacro %}
+
+{% macro agency_place_key(expr) -%}
+    {#- The place an agency is named after: 'City of Miami Police Department' -> 'miami',
+        'Palm Bay Police Department' -> 'palm bay', 'Upper Makefield Township Police Department'
+        -> 'upper makefield township'. -#}
+    nullif(trim(regexp_replace(regexp_replace(
+        {{ geo_tidy(expr) }},
+        '^(the )?(city|town|village|borough|township|municipality) of ', ''),
+        '\s+(police|marshals?|marshals office|department of public safety|public safety|dept|department|division of police|pd)(\s.*)?$',
+        '')), '')
+{%- endmacro %}
+
+{% macro agency_county_key(expr) -%}
+    {#- The county an agency is named after: "Laramie County Sheriff's Office" -> 'laramie',
+        'Lafourche Parish Sheriff' -> 'lafourche'; null when the name names no county. -#}
+    {{ geo_regexp_extract(geo_tidy(expr), '^(?:the )?([a-z][a-z -]*?)\\s+(?:county|parish|borough)(?:\\s|$)') }}
+{%- endmacro %}
+
+{% macro strip_place_unit(expr) -%}
+    {#- An agency's place key without a trailing unit word: 'manheim borough' -> 'manheim'. -#}
+    nullif(trim(regexp_replace({{ expr }}, '\s+(city|town|village|borough|township)$', '')), '')
+{%- endmacro %}

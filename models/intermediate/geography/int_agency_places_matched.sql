@@ -1,0 +1,128 @@
+{#- One transformation: tie each municipal agency to a census place in its state by reviewed rules:
+      override          the override seed names the place;
+      incorporated      the place the agency is named after ('Palm Bay Police Department',
+                        'City of Miami Police Department') is exactly one incorporated place's name;
+      cdp               no incorporated place of that name, exactly one census-designated place (New
+                        England towns, whose town government has a CDP of the same name);
+      fuzzy             within edit distance 1 of exactly one incorporated place (typos; names of 6+ letters).
+    The Gazetteer place file carries no county, so a place is checked against the state only; two
+    same-named places in a state are left unmatched as ambiguous rather than guessed.
+    Grain: one municipal agency (agency_id). -#}
+with
+
+inputs as (
+    select * from {{ ref('int_agency_geography_inputs') }}
+),
+
+levels as (
+    select
+        agency_id,
+        jurisdiction_level
+    from {{ ref('int_agency_jurisdiction_levels') }}
+    where jurisdiction_level = 'Municipal'
+),
+
+municipal as (
+    select inputs.*
+    from inputs
+    inner join levels
+        on inputs.agency_id = levels.agency_id
+),
+
+places as (
+    select
+        place_geoid,
+        state_code,
+        is_incorporated,
+        {{ place_name_key('place_name') }} as place_key
+    from {{ ref('int_places_joined_to_population') }}
+),
+
+overrides as (
+    select
+        state_code,
+        {{ geo_tidy('agency_name') }} as name_tidy,
+        place_geoid
+    from {{ ref('agency_jurisdiction_overrides') }}
+    where place_geoid is not null
+),
+
+candidates as (
+    select municipal.agency_id, overrides.place_geoid, 'override' as match_method, 1.00 as match_confidence, 1 as priority
+    from municipal
+    inner join overrides
+        on municipal.state_code = overrides.state_code
+        and municipal.name_tidy = overrides.name_tidy
+
+    union all
+
+    select municipal.agency_id, places.place_geoid, 'incorporated', 0.95, 2
+    from municipal
+    inner join places
+        on municipal.state_code = places.state_code
+        and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
+        and places.is_incorporated
+
+    union all
+
+    select municipal.agency_id, places.place_geoid, 'cdp', 0.75, 3
+    from municipal
+    inner join places
+        on municipal.state_code = places.state_code
+        and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
+        and not places.is_incorporated
+
+    union all
+
+    select municipal.agency_id, places.place_geoid, 'fuzzy', 0.60, 4
+    from municipal
+    inner join places
+        on municipal.state_code = places.state_code
+        and places.is_incorporated
+        and length(municipal.place_key_from_name) >= 6
+        and {{ geo_edit_distance(strip_place_unit('municipal.place_key_from_name'), 'places.place_key') }} = 1
+),
+
+best_rule as (
+    select
+        agency_id,
+        min(priority) as priority
+    from candidates
+    group by agency_id
+),
+
+resolved as (
+    select
+        candidates.agency_id,
+        min(candidates.match_method) as match_method,
+        min(candidates.match_confidence) as match_confidence,
+        count(distinct candidates.place_geoid) as n_candidates,
+        min(candidates.place_geoid) as place_geoid
+    from candidates
+    inner join best_rule
+        on candidates.agency_id = best_rule.agency_id
+        and candidates.priority = best_rule.priority
+    group by candidates.agency_id
+),
+
+final as (
+    select
+        municipal.agency_id,
+        case when resolved.n_candidates = 1 then resolved.place_geoid end as place_geoid,
+        case when resolved.n_candidates = 1 then resolved.match_method end as place_match_method,
+        case when resolved.n_candidates = 1 then cast(resolved.match_confidence as decimal(3, 2)) end
+            as place_match_confidence,
+        case
+            when resolved.n_candidates > 1 then 'ambiguous_place_name'
+            when resolved.agency_id is not null then null
+            when municipal.place_key_from_name is null then 'no_place_name'
+            when municipal.place_key_from_name like '%township%' then 'township_not_a_census_place'
+            when municipal.state_code in ('CT', 'MA', 'ME', 'NH', 'RI', 'VT') then 'new_england_town_not_a_census_place'
+            else 'place_name_not_found'
+        end as place_unmatched_reason
+    from municipal
+    left join resolved
+        on municipal.agency_id = resolved.agency_id
+)
+
+select * from final

@@ -1,0 +1,49 @@
+{#- One transformation: every place of the newest Gazetteer place file with its ACS 5-year population
+    from the newest ACS place file. Grain: one place (place_geoid). -#}
+with
+
+gazetteer_places as (
+    select * from {{ ref('stg_census__gazetteer_place') }}
+    where file_sha256 = (
+        select file_sha256 from {{ ref('stg_census__gazetteer_place') }}
+        order by loaded_at desc, file_sha256 limit 1
+    )
+),
+
+acs_places as (
+    select * from {{ ref('stg_census__acs_place') }}
+    where file_sha256 = (
+        select file_sha256 from {{ ref('stg_census__acs_place') }}
+        order by loaded_at desc, file_sha256 limit 1
+    )
+),
+
+final as (
+    select
+        gazetteer_places.place_geoid,
+        gazetteer_places.state_code,
+        substr(gazetteer_places.place_geoid, 1, 2) as state_fips,
+        gazetteer_places.place_name,
+        gazetteer_places.lsad_code,
+        case gazetteer_places.lsad_code
+            when '21' then 'borough'
+            when '25' then 'city'
+            when '43' then 'town'
+            when '47' then 'village'
+            when '53' then 'city and borough'
+            when '57' then 'CDP'
+            else 'other'
+        end as lsad_name,
+        gazetteer_places.functional_status,
+        gazetteer_places.lsad_code <> '57' as is_incorporated,
+        acs_places.population_acs,
+        acs_places.housing_units_acs,
+        gazetteer_places.land_area_m2,
+        gazetteer_places.latitude,
+        gazetteer_places.longitude
+    from gazetteer_places
+    left join acs_places
+        on gazetteer_places.place_geoid = acs_places.place_geoid
+)
+
+select * from final
