@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingest import __version__
@@ -140,6 +141,24 @@ def _print_validation_summary(summary) -> None:
         console.print(q)
 
 
+def _qa_failures(warehouse_dir: Path) -> list[str]:
+    """The failing invariants of marts.rpt_qa_summary in the work file (when it was built)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse_dir / "work.duckdb"), read_only=True)
+        try:
+            rows = con.execute(
+                "select check_name, scope, observed, expected from marts.rpt_qa_summary where status = 'fail' "
+                "order by check_name, scope"
+            ).fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return []
+    return [f"{name} [{scope}]: observed {observed}, expected {expected}" for name, scope, observed, expected in rows]
+
+
 def _untouched(warehouse_dir: Path) -> str:
     from ingest.publish import describe_current
 
@@ -219,7 +238,9 @@ def _build(args) -> int:
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{f}[/]", markup=True, highlight=False)
+            err_console.print(f"  [red]{escape(f)}[/]")
+        for line in _qa_failures(args.warehouse_dir):
+            err_console.print(f"  [red]qa fail[/] {escape(line)}")
         err_console.print(f"[red]build failed:[/] dbt build did not pass; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     t_pub = 0.0
