@@ -28,3 +28,16 @@ def realdata() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def built_sample_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built and published once per session from a copy of data/sample (read-only: copy it)."""
+    from warehouse_support import copy_raw, run_cli
+
+    root = tmp_path_factory.mktemp("built")
+    raw = copy_raw(root / "raw")
+    warehouse = root / "wh"
+    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return warehouse
