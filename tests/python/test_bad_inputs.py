@@ -37,7 +37,10 @@ NAME = "participatingAgencies04302026am.xlsx"
 
 
 def _rows(n: int = 3, **overrides) -> list[list]:
-    return [row8(f"Bad Case Agency {i}", signed=dt.date(2025, 3, 1) + dt.timedelta(days=i), **overrides) for i in range(n)]
+    return [
+        row8(f"Bad Case Agency {i}", signed=dt.date(2025, 3, 1) + dt.timedelta(days=i), **overrides)
+        for i in range(n)
+    ]
 
 
 def _xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
@@ -46,8 +49,13 @@ def _xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
-def _rezip(data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
-           compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def _rezip(
+    data: bytes,
+    *,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     """Copy an xlsx archive, replacing or adding members (for hostile-archive fixtures)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression) as dst:
@@ -58,9 +66,11 @@ def _rezip(data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[st
     return out.getvalue()
 
 
-BOMB_DTD = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+BOMB_DTD = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
 
 
 def _with_dtd(xml: bytes) -> bytes:
@@ -79,7 +89,9 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def _file(name: str, data: bytes | Callable[[Path], None], folder: str = BAD_DIR) -> Callable[[Path], list[Path]]:
+def _file(
+    name: str, data: bytes | Callable[[Path], None], folder: str = BAD_DIR
+) -> Callable[[Path], list[Path]]:
     def write(raw: Path) -> list[Path]:
         path = raw / folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,8 +114,9 @@ def _truncated(raw: Path) -> bytes:
 
 
 def _late_header(path: Path) -> None:
-    wb = build_workbook(SheetSpec(sheet_name="Sheet1", rows=[[f"title line {i}"] for i in range(35)]
-                                  + [HEADER_8, *_rows()]))
+    wb = build_workbook(
+        SheetSpec(sheet_name="Sheet1", rows=[[f"title line {i}"] for i in range(35)] + [HEADER_8, *_rows()])
+    )
     wb.save(path)
 
 
@@ -127,54 +140,120 @@ def _duplicate_bad(raw: Path) -> list[Path]:
 
 
 GOOD = _xlsx_bytes(HEADER_8, _rows())
-CFB_ENCRYPTED = (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "EncryptedPackage".encode("utf-16-le")
-                 + "EncryptionInfo".encode("utf-16-le") + bytes(1024))
+CFB_ENCRYPTED = (
+    bytes.fromhex("d0cf11e0a1b11ae1")
+    + bytes(504)
+    + "EncryptedPackage".encode("utf-16-le")
+    + "EncryptionInfo".encode("utf-16-le")
+    + bytes(1024)
+)
 SQL_NAME = "participatingAgencies05132026pm'; drop table raw.load_manifest; --\".xlsx"
 
 CASES: dict[str, Case] = {
     "zero_byte_xlsx": Case(_file(NAME, b""), ("empty file (0 bytes)",)),
     "empty_workbook": Case(_sheet([], []), ("no worksheet has a header row",)),
     "truncated_xlsx": Case(lambda raw: _file(NAME, _truncated(raw))(raw), ("not a zip archive", "truncated")),
-    "csv_renamed_xlsx": Case(_file(NAME, b"STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE\nWYOMING,x,y\n"),
-                             ("not a readable xlsx",)),
+    "csv_renamed_xlsx": Case(
+        _file(NAME, b"STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE\nWYOMING,x,y\n"), ("not a readable xlsx",)
+    ),
     "password_protected": Case(_file(NAME, CFB_ENCRYPTED), ("password-protected",)),
-    "macro_workbook_xlsm": Case(_file(NAME.replace(".xlsx", ".xlsm"), _rezip(GOOD, add={"xl/vbaProject.bin": b"\0" * 64})),
-                                ("macros",)),
-    "renamed_column": Case(_sheet([*HEADER_8[:4], "PROGRAM TYPE", *HEADER_8[5:]], _rows()),
-                           ("unexpected column(s) ['PROGRAM TYPE']", "missing column(s) ['SUPPORT TYPE']"), row=1),
-    "missing_column": Case(_sheet([h for h in HEADER_8 if h != "COUNTY"],
-                                  [r[:3] + r[4:] for r in _rows()]), ("missing column(s) ['COUNTY']",), row=1),
-    "extra_column": Case(_sheet([*HEADER_8, "NOTES"], [[*r, "note"] for r in _rows()]),
-                         ("unexpected column(s) ['NOTES']",), row=1),
-    "value_without_header": Case(_sheet(HEADER_8, [*_rows(2), [*row8("Stray"), None, "stray value"]]),
-                                 ("column without a header",), row=4, column="J"),
+    "macro_workbook_xlsm": Case(
+        _file(NAME.replace(".xlsx", ".xlsm"), _rezip(GOOD, add={"xl/vbaProject.bin": b"\0" * 64})),
+        ("macros",),
+    ),
+    "renamed_column": Case(
+        _sheet([*HEADER_8[:4], "PROGRAM TYPE", *HEADER_8[5:]], _rows()),
+        ("unexpected column(s) ['PROGRAM TYPE']", "missing column(s) ['SUPPORT TYPE']"),
+        row=1,
+    ),
+    "missing_column": Case(
+        _sheet([h for h in HEADER_8 if h != "COUNTY"], [r[:3] + r[4:] for r in _rows()]),
+        ("missing column(s) ['COUNTY']",),
+        row=1,
+    ),
+    "extra_column": Case(
+        _sheet([*HEADER_8, "NOTES"], [[*r, "note"] for r in _rows()]),
+        ("unexpected column(s) ['NOTES']",),
+        row=1,
+    ),
+    "value_without_header": Case(
+        _sheet(HEADER_8, [*_rows(2), [*row8("Stray"), None, "stray value"]]),
+        ("column without a header",),
+        row=4,
+        column="J",
+    ),
     "header_on_unexpected_row": Case(_file(NAME, _late_header), ("in its first 30 rows",)),
     "all_rows_blank": Case(_sheet(HEADER_8, [[None] * 8 for _ in range(5)]), ("no data rows",), row=1),
-    "signed_free_text": Case(_sheet(HEADER_8, [*_rows(2), row8("Text Signed", signed="pending signature")]),
-                             ("signed_parsed",), row=4, column="signed_date"),
-    "signed_out_of_bounds": Case(_sheet(HEADER_8, [row8("Old Signed", signed=dt.date(1980, 1, 2)), *_rows(2)]),
-                                 ("signed_parsed",), row=2, column="signed_date"),
-    "required_state_missing": Case(_sheet(HEADER_8, [*_rows(2), row8("No State", state="  ")]),
-                                   ("state_not_null",), row=4, column="state"),
-    "unknown_support_type": Case(_sheet(HEADER_8, [*_rows(2), row8("Odd Support", support="Jail Model")]),
-                                 ("support_type_known_or_known_typo", "'Jail Model'"), row=4, column="support_type"),
-    "unknown_agency_type": Case(_sheet(HEADER_7, [r[:7] for r in [row8("Odd Type", agency_type="Tribal"), *_rows(2)]]),
-                                ("agency_type_known_or_known_typo", "'Tribal'"), row=2, column="type"),
+    "signed_free_text": Case(
+        _sheet(HEADER_8, [*_rows(2), row8("Text Signed", signed="pending signature")]),
+        ("signed_parsed",),
+        row=4,
+        column="signed_date",
+    ),
+    "signed_out_of_bounds": Case(
+        _sheet(HEADER_8, [row8("Old Signed", signed=dt.date(1980, 1, 2)), *_rows(2)]),
+        ("signed_parsed",),
+        row=2,
+        column="signed_date",
+    ),
+    "required_state_missing": Case(
+        _sheet(HEADER_8, [*_rows(2), row8("No State", state="  ")]),
+        ("state_not_null",),
+        row=4,
+        column="state",
+    ),
+    "unknown_support_type": Case(
+        _sheet(HEADER_8, [*_rows(2), row8("Odd Support", support="Jail Model")]),
+        ("support_type_known_or_known_typo", "'Jail Model'"),
+        row=4,
+        column="support_type",
+    ),
+    "unknown_agency_type": Case(
+        _sheet(HEADER_7, [r[:7] for r in [row8("Odd Type", agency_type="Tribal"), *_rows(2)]]),
+        ("agency_type_known_or_known_typo", "'Tribal'"),
+        row=2,
+        column="type",
+    ),
     "two_ice_worksheets": Case(_file(NAME, _two_ice_sheets), ("more than one worksheet",)),
     "xml_bomb_in_workbook_xml": Case(
-        _file(NAME, _rezip(GOOD, replace={"xl/workbook.xml": _with_dtd(zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml"))})),
-        ("DTD/entities",)),
+        _file(
+            NAME,
+            _rezip(
+                GOOD,
+                replace={
+                    "xl/workbook.xml": _with_dtd(zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml"))
+                },
+            ),
+        ),
+        ("DTD/entities",),
+    ),
     "xml_bomb_in_sheet_xml": Case(
-        _file(NAME, _rezip(GOOD, replace={"xl/worksheets/sheet1.xml": _with_dtd(
-            zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/worksheets/sheet1.xml"))})),
-        ("DTD/entities",)),
-    "zip_bomb_member": Case(_file(NAME, _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})),
-                            ("zip bomb",)),
+        _file(
+            NAME,
+            _rezip(
+                GOOD,
+                replace={
+                    "xl/worksheets/sheet1.xml": _with_dtd(
+                        zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/worksheets/sheet1.xml")
+                    )
+                },
+            ),
+        ),
+        ("DTD/entities",),
+    ),
+    "zip_bomb_member": Case(
+        _file(NAME, _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)
+    ),
     "zip_bomb_unnamed_file_not_skipped": Case(
-        _file("quarterly_report.xlsx", _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)),
-    "path_traversal_member": Case(_file(NAME, _rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})),
-                                  ("unsafe path",)),
-    "huge_row_count": Case(_sheet(HEADER_8, _rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}),
+        _file("quarterly_report.xlsx", _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})),
+        ("zip bomb",),
+    ),
+    "path_traversal_member": Case(
+        _file(NAME, _rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})), ("unsafe path",)
+    ),
+    "huge_row_count": Case(
+        _sheet(HEADER_8, _rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}
+    ),
     "name_with_quotes_and_sql": Case(_file(SQL_NAME, b"PK\x03\x04 truncated"), ("not a zip archive",)),
     "duplicate_of_bad_file_under_new_name": Case(_duplicate_bad, ("not a readable xlsx",)),
 }
@@ -235,9 +314,12 @@ def test_validation_failure_reports_expectations_and_examples(fresh, capsys):
     rc, text = _build(capsys, raw, warehouse, "--strict")
     assert rc == EXIT_FAILED
     assert "Quarantined files" in text and "row 4: support_type = 'Jail Model'" in text
-    results = query(warehouse / "work.duckdb",
-                    "select expectation, success, landed, severity from raw.validation_results "
-                    "where file_sha256 = ? order by expectation", [sha256(bad)])
+    results = query(
+        warehouse / "work.duckdb",
+        "select expectation, success, landed, severity from raw.validation_results "
+        "where file_sha256 = ? order by expectation",
+        [sha256(bad)],
+    )
     assert ("support_type_known_or_known_typo", False, False, "error") in results
     assert ("state_not_null", True, False, "error") in results
     assert Publication.of(warehouse) == before
@@ -254,8 +336,11 @@ def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fres
     previous = mart_checksums(Path(before.target))
     assert after.keys() == previous.keys()
     assert {k: v for k, v in after.items() if k != "main.rpt_qa_summary"} == {
-        k: v for k, v in previous.items() if k != "main.rpt_qa_summary"}
-    assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [(0,)]
+        k: v for k, v in previous.items() if k != "main.rpt_qa_summary"
+    }
+    assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [
+        (0,)
+    ]
 
 
 def test_two_files_claiming_the_same_publication_date_fail_the_build(fresh, capsys):
@@ -286,30 +371,55 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
     and SQL all land; the gate counts the repairs and typos in raw.validation_results."""
     warehouse, raw, before = fresh
     folder = raw / "ice_287g_sheets" / "2026-04-30"
-    quirky = write_sheet(folder / NAME, HEADER_8, [
-        row8("Year Typo", signed=dt.date(5025, 7, 7)),
-        row8("Typo Support", support="Warrant Services Officer "),
-        *_rows(2),
-    ])
+    quirky = write_sheet(
+        folder / NAME,
+        HEADER_8,
+        [
+            row8("Year Typo", signed=dt.date(5025, 7, 7)),
+            row8("Typo Support", support="Warrant Services Officer "),
+            *_rows(2),
+        ],
+    )
     late = folder.parent / "2026-05-01" / "pendingAgencies05012026am.xlsx"
     late.parent.mkdir(parents=True)
-    build_workbook(SheetSpec(sheet_name="Sheet 1", rows=[["ICE 287(g) pending"], [], [],
-                                                         HEADER_8[:5], ["TEXAS", "Late Header PD", "Municipality",
-                                                                        "Travis County", "Task Force Model"]])).save(late)
+    build_workbook(
+        SheetSpec(
+            sheet_name="Sheet 1",
+            rows=[
+                ["ICE 287(g) pending"],
+                [],
+                [],
+                HEADER_8[:5],
+                ["TEXAS", "Late Header PD", "Municipality", "Travis County", "Task Force Model"],
+            ],
+        )
+    ).save(late)
     sql_named = write_sheet(folder.parent / "2026-05-02" / SQL_NAME, HEADER_8, _rows(2))
     rc, text = _ingest(capsys, raw, warehouse)
     assert rc == EXIT_OK, text[-2000:]
     work = warehouse / "work.duckdb"
-    assert query(work, "select signed_date, signed_parse_status from raw.ice_participating_rows "
-                       "where law_enforcement_agency = 'Year Typo'") == [(dt.date(2025, 7, 7), "repaired_year")]
-    observed = dict(query(work, "select expectation, observed from raw.validation_results "
-                                "where file_sha256 = ? and not success", [sha256(quirky)]))
+    assert query(
+        work,
+        "select signed_date, signed_parse_status from raw.ice_participating_rows "
+        "where law_enforcement_agency = 'Year Typo'",
+    ) == [(dt.date(2025, 7, 7), "repaired_year")]
+    observed = dict(
+        query(
+            work,
+            "select expectation, observed from raw.validation_results where file_sha256 = ? and not success",
+            [sha256(quirky)],
+        )
+    )
     assert observed["signed_repairs"].startswith("1 of 4 rows outside: 'repaired_year' x1")
-    assert observed["support_type_typo_variants"].startswith("1 of 4 rows outside: 'Warrant Services Officer' x1")
-    assert query(work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?",
-                 [sha256(late)]) == [(4, 1)]
-    assert query(work, "select file_name from raw.load_manifest where file_sha256 = ?",
-                 [sha256(sql_named)]) == [(SQL_NAME,)]
+    assert observed["support_type_typo_variants"].startswith(
+        "1 of 4 rows outside: 'Warrant Services Officer' x1"
+    )
+    assert query(
+        work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?", [sha256(late)]
+    ) == [(4, 1)]
+    assert query(
+        work, "select file_name from raw.load_manifest where file_sha256 = ?", [sha256(sql_named)]
+    ) == [(SQL_NAME,)]
     assert Publication.of(warehouse) == before  # ingest alone never publishes
 
 
@@ -324,8 +434,11 @@ def test_duplicate_file_under_a_new_name_lands_nothing(fresh, capsys):
     assert rc == EXIT_OK
     assert "already loaded" in text or "already_loaded" in text
     assert rows_from_file(warehouse / "work.duckdb", sha256(original)) == counts_before
-    names = query(warehouse / "work.duckdb", "select source_file from raw.load_file_names where file_sha256 = ?",
-                  [sha256(original)])
+    names = query(
+        warehouse / "work.duckdb",
+        "select source_file from raw.load_file_names where file_sha256 = ?",
+        [sha256(original)],
+    )
     assert ("ice_287g_sheets/renamed/participatingAgencies03272026 (1).xlsx",) in names
     assert Publication.of(warehouse) == before
 
@@ -337,3 +450,158 @@ def test_missing_or_empty_raw_dir_exits_2(fresh, capsys, tmp_path):
         rc, text = _build(capsys, raw, warehouse)
         assert rc == 2 and str(raw) in text and "the previous publication is untouched" in text
     assert Publication.of(warehouse) == before
+
+
+# --- cases of sources other branches add: they run once the source is registered ----------------
+# Each takes a file of that source from its own sample writer (ingest.sample.generate), breaks it the
+# way the issue lists, and asserts the behaviour every source must have.
+
+
+def _registered(*names: str) -> bool:
+    from ingest.sources import all_sources
+
+    return bool({s.name for s in all_sources()} & set(names))
+
+
+def _needs(*names: str):
+    return pytest.mark.skipif(
+        not _registered(*names),
+        reason=f"runs once a {' / '.join(names)} source is registered in ingest.sources.all_sources()",
+    )
+
+
+def _sample_text_file(
+    tmp_path: Path, names: tuple[str, ...], want: Callable[[str], bool]
+) -> tuple[Path, str]:
+    """A delimited sample file of one of these sources whose text satisfies ``want`` (or skip)."""
+    from ingest.sample import generate
+    from ingest.sources import all_sources
+    from ingest.sources.base import FileInfo
+
+    dest = tmp_path / "generated"
+    sources = [s for s in all_sources() if s.name in names]
+    for path in sorted(generate(dest)):
+        if path.suffix.lower() not in {".csv", ".txt", ".tsv"}:
+            continue
+        info = FileInfo.from_path(path, dest)
+        if not any(s.detect(info) for s in sources):
+            continue
+        data = path.read_bytes()
+        text = (
+            data.decode("utf-8", errors="replace") if b"\xef\xbf\xbd" not in data else data.decode("latin-1")
+        )
+        if want(text):
+            return path, text
+    pytest.skip(f"no delimited sample file of {names} fits this case; adapt the fixture to the source")
+
+
+def _replace_cell(text: str, column_hint: str, value: str) -> tuple[str, int, str]:
+    """Set the first data row's value in the first column whose header contains column_hint."""
+    import csv
+
+    lines = text.splitlines(keepends=True)
+    dialect = csv.Sniffer().sniff(lines[0] + (lines[1] if len(lines) > 1 else ""), delimiters=",|\t;")
+    rows = list(csv.reader(lines, dialect))
+    header_idx = next((i for i, r in enumerate(rows[:20]) if any(column_hint in c.lower() for c in r)), None)
+    if header_idx is None or header_idx + 1 >= len(rows):
+        pytest.skip(f"no column like {column_hint!r} in the sample file; adapt the fixture to the source")
+    col = next(j for j, c in enumerate(rows[header_idx]) if column_hint in c.lower())
+    rows[header_idx + 1][col] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=dialect.delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue(), header_idx + 2, rows[header_idx][col]
+
+
+def _strict_refusal(capsys, raw: Path, warehouse: Path, bad: Path, before: Publication) -> tuple[dict, str]:
+    rc, text = _build(capsys, raw, warehouse, "--strict")
+    rel = bad.relative_to(raw).as_posix()
+    assert rc == EXIT_FAILED, text[-2000:]
+    assert rel in text
+    stored = {r["source_file"]: r for r in rejections(warehouse / "work.duckdb")}[rel]
+    assert set(rows_from_file(warehouse / "work.duckdb", sha256(bad)).values()) == {0}
+    assert Publication.of(warehouse) == before
+    return stored, text
+
+
+@_needs("ledger", "payments")
+def test_ledger_amount_with_decimal_comma_is_refused(fresh, capsys, tmp_path):
+    warehouse, raw, before = fresh
+    path, text = _sample_text_file(tmp_path, ("ledger", "payments"), lambda t: "amount" in t.lower())
+    bad_text, row, column = _replace_cell(text, "amount", "1.325,00")
+    bad = raw / "bad_ledger" / path.name
+    bad.parent.mkdir()
+    bad.write_text(bad_text, encoding="utf-8")
+    stored, text = _strict_refusal(capsys, raw, warehouse, bad, before)
+    assert stored["row_number"] == row and "1.325,00" in f"{stored['reason']} {stored['examples']}"
+    assert column.lower().replace(" ", "_") in (stored["column_name"] or "").lower().replace(" ", "_")
+
+
+@_needs("ledger", "payments")
+def test_ledger_negative_officer_count_is_refused(fresh, capsys, tmp_path):
+    warehouse, raw, before = fresh
+    path, text = _sample_text_file(tmp_path, ("ledger", "payments"), lambda t: "officer" in t.lower())
+    bad_text, row, column = _replace_cell(text, "officer", "-3")
+    bad = raw / "bad_ledger" / path.name
+    bad.parent.mkdir()
+    bad.write_text(bad_text, encoding="utf-8")
+    stored, _ = _strict_refusal(capsys, raw, warehouse, bad, before)
+    assert stored["row_number"] == row
+    assert column.lower().replace(" ", "_") in (stored["column_name"] or "").lower().replace(" ", "_")
+
+
+@_needs("census")
+def test_census_latin1_file_is_decoded_not_mangled(fresh, capsys, tmp_path):
+    """PEP's co-est file is Latin-1: it must land with 'Doña Ana County' intact, or be refused by name."""
+    warehouse, raw, _ = fresh
+    path, text = _sample_text_file(tmp_path, ("census",), lambda t: "CTYNAME" in t)
+    bad_text, _, _ = _replace_cell(text, "ctyname", "Doña Ana County")
+    bad = raw / "census_latin1" / path.name
+    bad.parent.mkdir()
+    bad.write_bytes(bad_text.encode("latin-1"))
+    rc = main(["ingest", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse)])
+    text_out = " ".join(capsys.readouterr().out.split())
+    landed = rows_from_file(warehouse / "work.duckdb", sha256(bad))
+    if rc == EXIT_OK:
+        hits = query(
+            warehouse / "work.duckdb",
+            "select count(*) from raw.load_manifest where file_sha256 = ?",
+            [sha256(bad)],
+        )
+        assert hits == [(1,)] and sum(landed.values()) > 1
+        tables = [t for t, n in landed.items() if n and t != "load_manifest"]
+        found = []
+        for table in tables:
+            cols = [
+                r[0]
+                for r in query(
+                    warehouse / "work.duckdb",
+                    "select column_name from duckdb_columns() where schema_name = 'raw' "
+                    "and table_name = ? and data_type = 'VARCHAR'",
+                    [table],
+                )
+            ]
+            for col in cols:
+                found += query(
+                    warehouse / "work.duckdb",
+                    f'select "{col}" from raw."{table}" where _file_sha256 = ? and "{col}" like ?',
+                    [sha256(bad), "Do%a Ana%"],
+                )
+        assert found and all(v == ("Doña Ana County",) for v in found), found
+    else:
+        assert rc == EXIT_QUARANTINED and bad.relative_to(raw).as_posix() in text_out
+        assert set(landed.values()) == {0}
+
+
+@_needs("census", "arrests")
+def test_pipe_file_written_with_commas_is_refused(fresh, capsys, tmp_path):
+    """A pipe-delimited file arriving comma-delimited is refused by name, never landed as one column."""
+    warehouse, raw, before = fresh
+    path, text = _sample_text_file(
+        tmp_path, ("census", "arrests"), lambda t: t.splitlines()[0].count("|") > t.splitlines()[0].count(",")
+    )
+    if any("," in line for line in text.splitlines()[:50]):
+        pytest.skip("the pipe-delimited sample has commas inside values; adapt the fixture")
+    bad = raw / "pipe_as_comma" / path.name
+    bad.parent.mkdir()
+    bad.write_text(text.replace("|", ","), encoding="utf-8")
+    _strict_refusal(capsys, raw, warehouse, bad, before)

@@ -33,8 +33,9 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
     """Run ``ice287g <args>`` as a separate process; stdout and stderr as text."""
-    return subprocess.run([str(ICE287G), *args], capture_output=True, text=True, timeout=timeout,
-                          env=cli_env(**env), cwd=REPO)
+    return subprocess.run(
+        [str(ICE287G), *args], capture_output=True, text=True, timeout=timeout, env=cli_env(**env), cwd=REPO
+    )
 
 
 def copy_raw(dest: Path) -> Path:
@@ -90,13 +91,22 @@ def rows_from_file(work: Path, file_sha256: str) -> dict[str, int]:
     """Rows in every raw table (and the manifest) that came from the file with this sha256."""
     con = duckdb.connect(str(work), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_columns() where schema_name = 'raw' and column_name = '_file_sha256'"
-        ).fetchall()]
-        counts = {t: con.execute(f'select count(*) from raw."{t}" where _file_sha256 = ?', [file_sha256]).fetchone()[0]
-                  for t in tables}
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_columns() "
+                "where schema_name = 'raw' and column_name = '_file_sha256'"
+            ).fetchall()
+        ]
+        counts = {
+            t: con.execute(
+                f'select count(*) from raw."{t}" where _file_sha256 = ?', [file_sha256]
+            ).fetchone()[0]
+            for t in tables
+        }
         counts["load_manifest"] = con.execute(
-            "select count(*) from raw.load_manifest where file_sha256 = ?", [file_sha256]).fetchone()[0]
+            "select count(*) from raw.load_manifest where file_sha256 = ?", [file_sha256]
+        ).fetchone()[0]
         return counts
     finally:
         con.close()
