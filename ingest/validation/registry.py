@@ -168,6 +168,10 @@ def registered_suites() -> tuple[SuiteSpec, ...]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"expectation suites registered twice: {duplicates}")
+    for spec in found:  # results are keyed by (file, suite, expectation name)
+        labels = [e.name for e in spec.expectations]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"suite {spec.name} names an expectation twice: {labels}")
     return tuple(found)
 
 

@@ -4,6 +4,7 @@ CLI, and what "nothing landed" and "the publication is untouched" mean, measured
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +49,25 @@ def copy_warehouse(src: Path, dest: Path) -> Path:
     """A private copy of a built warehouse (symlinks kept: they are relative)."""
     shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("dbt_logs", "dbt_target"))
     return dest
+
+
+def prebuilt_warehouse(path: str | None) -> Path | None:
+    """A published warehouse built from exactly the committed sample files, none quarantined; else None."""
+    if not path:
+        return None
+    warehouse = (REPO / path).resolve()
+    marts, work = warehouse / "marts.duckdb", warehouse / "work.duckdb"
+    if not (marts.exists() and work.exists()):
+        return None
+    from ingest.pipeline import scan
+    from ingest.sources.base import sha256_file
+
+    expected = sorted(
+        {sha256_file(p) for p in scan(SAMPLE) if p.suffix.lower() in {".xlsx", ".csv", ".txt", ".gz"}}
+    )
+    landed = json.loads(query(marts, "select value from build_info where key = 'raw_file_sha256'")[0][0])
+    rejected = query(work, "select count(*) from raw.load_rejections")[0][0]
+    return warehouse if sorted(landed) == expected and rejected == 0 else None
 
 
 @dataclass(frozen=True)
