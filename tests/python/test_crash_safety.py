@@ -60,13 +60,13 @@ print(json.dumps({"reads": n, "errors": errors[:5], "n_errors": len(errors), "bu
 """
 
 
-def _start_build(raw: Path, warehouse: Path, stage: str, marker: Path, log: Path) -> subprocess.Popen:
+def _start(args: list[str], stage: str, marker: Path, log: Path) -> subprocess.Popen:
     env = cli_env(
         ICE287G_TEST_PAUSE_AT=stage, ICE287G_TEST_PAUSE_FILE=str(marker), ICE287G_TEST_PAUSE_SECONDS="600"
     )
     with open(log, "w") as out:
         return subprocess.Popen(
-            [str(ICE287G), "build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse)],
+            [str(ICE287G), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
@@ -75,10 +75,10 @@ def _start_build(raw: Path, warehouse: Path, stage: str, marker: Path, log: Path
         )
 
 
-def _kill_at(raw: Path, warehouse: Path, stage: str, tmp: Path) -> None:
-    """Run a build until it pauses at ``stage``, then SIGKILL its whole process group (dbt included)."""
-    marker, log = tmp / f"paused-{stage}", tmp / f"build-{stage}.log"
-    proc = _start_build(raw, warehouse, stage, marker, log)
+def _kill_at(args: list[str], stage: str, tmp: Path) -> None:
+    """Run ``ice287g <args>`` until it pauses at ``stage``, then SIGKILL its process group (dbt included)."""
+    marker, log = tmp / f"paused-{stage}", tmp / f"run-{stage}.log"
+    proc = _start(args, stage, marker, log)
     try:
         deadline = time.monotonic() + 600
         while not marker.exists():
@@ -119,14 +119,19 @@ def test_sigkill_at_every_stage_keeps_previous_publication_and_next_build_succee
     )
     before = Publication.of(warehouse)
 
-    _kill_at(raw, warehouse, "ingest-land", tmp_path)  # inside the landing transaction of the new file
+    build = ["build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse)]
+    _kill_at(build, "ingest-land", tmp_path)  # inside the landing transaction of the new file
     _assert_previous_publication(warehouse, before)
     assert set(rows_from_file(warehouse / "work.duckdb", sha256(new_file)).values()) == {0}
 
-    for stage in ("dbt", "publish-db", "publish-swap"):
-        _kill_at(raw, warehouse, stage, tmp_path)
-        _assert_previous_publication(warehouse, before)
+    _kill_at(build, "dbt", tmp_path)  # dbt is writing models
+    _assert_previous_publication(warehouse, before)
     assert rows_from_file(warehouse / "work.duckdb", sha256(new_file))["ice_participating_rows"] == 3
+
+    # The publish step is the same code in `build` and `publish`; `publish` reaches it without a dbt run.
+    for stage in ("publish-db", "publish-swap"):  # new marts.duckdb written / folder renamed, not yet current
+        _kill_at(["publish", "--warehouse-dir", str(warehouse)], stage, tmp_path)
+        _assert_previous_publication(warehouse, before)
 
     # The next build succeeds while another process reads the publication the whole time.
     stop = tmp_path / "stop-reader"
