@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -111,7 +111,10 @@ class IceSheets(Source):
     """ICE participating / pending sheets -> raw.ice_participating_rows, raw.ice_pending_rows."""
 
     name = "ice"
-    tables = {"ice_participating_rows": PARTICIPATING_COLUMNS, "ice_pending_rows": PENDING_COLUMNS}
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {
+        "ice_participating_rows": PARTICIPATING_COLUMNS,
+        "ice_pending_rows": PENDING_COLUMNS,
+    }
 
     def detect(self, file: FileInfo) -> Detection | None:
         if not file.is_excel:
@@ -212,7 +215,8 @@ class IceSheets(Source):
             records.append(rec)
         if not records:
             raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
-        columns = ["_row_number"] + [c for c, _ in (PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS)]
+        spec = PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS
+        columns = ["_row_number"] + [c for c, _ in spec]
         frame = pd.DataFrame.from_records(records, columns=columns)
         meta: dict[str, Any] = {"header": " | ".join(named)}
         latest = None

@@ -57,8 +57,10 @@ def test_signed_impossible_calendar_date():
 
 
 def test_url_safelinks_unwrapped():
-    wrapped = ("https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA"
-               "%2FX_TFM_MOA.pdf&data=05%7C02%7C&sdata=abc%3D&reserved=0")
+    wrapped = (
+        "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA"
+        "%2FX_TFM_MOA.pdf&data=05%7C02%7C&sdata=abc%3D&reserved=0"
+    )
     assert normalize_url(wrapped) == "https://www.ice.gov/doclib/287gMOA/X_TFM_MOA.pdf"
 
 
@@ -106,16 +108,14 @@ def test_filename_date_patterns(name, expected, pattern):
 
 
 def test_folder_date_wins_and_disagreement_flagged():
-    pub = infer_publication_date(PurePosixPath("2025-09-02/participatingAgencies08022025pm.xlsx"),
-                                 dt.date(2025, 8, 28))
+    pub = infer_publication_date(PurePosixPath("2025-09-02/participatingAgencies08022025pm.xlsx"), dt.date(2025, 8, 28))
     assert pub.published_date == dt.date(2025, 9, 2)
     assert pub.method == "folder"
     assert "2025-08-02" in pub.flag and "2025-08-28" in pub.flag
 
 
 def test_filename_before_latest_signed_falls_back_to_latest_signed():
-    pub = infer_publication_date(PurePosixPath("incoming/participatingAgencies08022025pm.xlsx"),
-                                 dt.date(2025, 8, 28))
+    pub = infer_publication_date(PurePosixPath("incoming/participatingAgencies08022025pm.xlsx"), dt.date(2025, 8, 28))
     assert (pub.published_date, pub.method) == (dt.date(2025, 8, 28), "latest_signed")
     assert pub.flag
 
@@ -126,8 +126,11 @@ def test_typo_year_without_folder_resolves_to_latest_signed():
 
 
 def test_override_wins_over_folder():
-    pub = infer_publication_date(PurePosixPath("2025-09-02/participatingAgencies08022025pm.xlsx"),
-                                 dt.date(2025, 8, 28), override=dt.date(2025, 9, 3))
+    pub = infer_publication_date(
+        PurePosixPath("2025-09-02/participatingAgencies08022025pm.xlsx"),
+        dt.date(2025, 8, 28),
+        override=dt.date(2025, 9, 3),
+    )
     assert (pub.published_date, pub.method) == (dt.date(2025, 9, 3), "override")
 
 
