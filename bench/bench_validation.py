@@ -55,8 +55,10 @@ def main(argv: list[str]) -> None:
         base, _, n = _ingest(raw, False)
         total, gx, n2 = _ingest(raw, True)
         assert n == n2
-        print(f"{raw}: {n} files; ingest without gate {base:.2f}s, with gate {total:.2f}s "
-              f"(validation {gx:.2f}s = {gx / max(n, 1) * 1000:.0f} ms per file)")
+        print(
+            f"{raw}: {n} files; ingest without gate {base:.2f}s, with gate {total:.2f}s "
+            f"(validation {gx:.2f}s = {gx / max(n, 1) * 1000:.0f} ms per file)"
+        )
 
 
 if __name__ == "__main__":

@@ -163,9 +163,7 @@ def _file_result(
     values = result.get("unexpected_list") or []
     index = result.get("unexpected_index_list") or []
     mine = [
-        (i, v)
-        for i, v in zip(index, values, strict=False)
-        if isinstance(i, dict) and int(i.get(FILE_KEY, -1)) == key
+        (i, v) for i, v in zip(index, values, strict=False) if isinstance(i, dict) and int(i.get(FILE_KEY, -1)) == key
     ]
     column = real_column(exp.column)
     if exp.level == "file":
@@ -186,9 +184,7 @@ def _file_result(
     n_bad = len(mine)
     rows = [i.get("_row_number") for i, _ in mine]
     if exp.type == "ExpectColumnValuesToNotBeNull":
-        observed = (
-            f"{n_all - n_bad} of {n_all} rows present ({(n_all - n_bad) / n_all:.1%})" if n_all else "0 rows"
-        )
+        observed = f"{n_all - n_bad} of {n_all} rows present ({(n_all - n_bad) / n_all:.1%})" if n_all else "0 rows"
         examples = [f"row {r}: {column} is empty" for r in rows[:MAX_EXAMPLES]]
         denominator = n_all
     else:
@@ -196,8 +192,7 @@ def _file_result(
         top = ", ".join(f"{v} x{n}" for v, n in counts.most_common(8))
         observed = f"{n_bad} of {n_all} rows outside" + (f": {top}" if top else "")
         examples = [
-            f"row {r}: {column} = {_fmt(v)}"
-            for r, (_, v) in list(zip(rows, mine, strict=False))[:MAX_EXAMPLES]
+            f"row {r}: {column} = {_fmt(v)}" for r, (_, v) in list(zip(rows, mine, strict=False))[:MAX_EXAMPLES]
         ]
         denominator = int(frame[exp.column].notna().sum()) if exp.column in frame.columns else n_all
         if exp.type == "ExpectColumnValuesToBeNull":

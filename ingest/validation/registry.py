@@ -98,9 +98,7 @@ def min_rows(n: int = 1) -> Expect:
     )
 
 
-def not_null(
-    column: str, *, mostly: float = 1.0, severity: str = "error", label: str | None = None
-) -> Expect:
+def not_null(column: str, *, mostly: float = 1.0, severity: str = "error", label: str | None = None) -> Expect:
     """Values present (null / empty after trimming counts as missing when prepared so)."""
     kwargs: dict[str, Any] = {"column": column}
     if mostly < 1.0:
@@ -110,9 +108,7 @@ def not_null(
 
 def all_null(column: str, *, label: str | None = None) -> Expect:
     """A column the layout does not have stays empty."""
-    return Expect(
-        "ExpectColumnValuesToBeNull", {"column": column}, "error", label or f"{column}_absent_in_layout"
-    )
+    return Expect("ExpectColumnValuesToBeNull", {"column": column}, "error", label or f"{column}_absent_in_layout")
 
 
 def in_set(

@@ -38,8 +38,7 @@ NAME = "participatingAgencies04302026am.xlsx"
 
 def _rows(n: int = 3, **overrides) -> list[list]:
     return [
-        row8(f"Bad Case Agency {i}", signed=dt.date(2025, 3, 1) + dt.timedelta(days=i), **overrides)
-        for i in range(n)
+        row8(f"Bad Case Agency {i}", signed=dt.date(2025, 3, 1) + dt.timedelta(days=i), **overrides) for i in range(n)
     ]
 
 
@@ -89,9 +88,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def _file(
-    name: str, data: bytes | Callable[[Path], None], folder: str = BAD_DIR
-) -> Callable[[Path], list[Path]]:
+def _file(name: str, data: bytes | Callable[[Path], None], folder: str = BAD_DIR) -> Callable[[Path], list[Path]]:
     def write(raw: Path) -> list[Path]:
         path = raw / folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,9 +217,7 @@ CASES: dict[str, Case] = {
             NAME,
             _rezip(
                 GOOD,
-                replace={
-                    "xl/workbook.xml": _with_dtd(zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml"))
-                },
+                replace={"xl/workbook.xml": _with_dtd(zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml"))},
             ),
         ),
         ("DTD/entities",),
@@ -241,19 +236,13 @@ CASES: dict[str, Case] = {
         ),
         ("DTD/entities",),
     ),
-    "zip_bomb_member": Case(
-        _file(NAME, _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)
-    ),
+    "zip_bomb_member": Case(_file(NAME, _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)),
     "zip_bomb_unnamed_file_not_skipped": Case(
         _file("quarterly_report.xlsx", _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})),
         ("zip bomb",),
     ),
-    "path_traversal_member": Case(
-        _file(NAME, _rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})), ("unsafe path",)
-    ),
-    "huge_row_count": Case(
-        _sheet(HEADER_8, _rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}
-    ),
+    "path_traversal_member": Case(_file(NAME, _rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})), ("unsafe path",)),
+    "huge_row_count": Case(_sheet(HEADER_8, _rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}),
     "name_with_quotes_and_sql": Case(_file(SQL_NAME, b"PK\x03\x04 truncated"), ("not a zip archive",)),
     "duplicate_of_bad_file_under_new_name": Case(_duplicate_bad, ("not a readable xlsx",)),
 }
@@ -338,9 +327,7 @@ def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fres
     assert {k: v for k, v in after.items() if k != "main.rpt_qa_summary"} == {
         k: v for k, v in previous.items() if k != "main.rpt_qa_summary"
     }
-    assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [
-        (0,)
-    ]
+    assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [(0,)]
 
 
 def test_two_files_claiming_the_same_publication_date_fail_the_build(fresh, capsys):
@@ -411,15 +398,13 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
         )
     )
     assert observed["signed_repairs"].startswith("1 of 4 rows outside: 'repaired_year' x1")
-    assert observed["support_type_typo_variants"].startswith(
-        "1 of 4 rows outside: 'Warrant Services Officer' x1"
-    )
-    assert query(
-        work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?", [sha256(late)]
-    ) == [(4, 1)]
-    assert query(
-        work, "select file_name from raw.load_manifest where file_sha256 = ?", [sha256(sql_named)]
-    ) == [(SQL_NAME,)]
+    assert observed["support_type_typo_variants"].startswith("1 of 4 rows outside: 'Warrant Services Officer' x1")
+    assert query(work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?", [sha256(late)]) == [
+        (4, 1)
+    ]
+    assert query(work, "select file_name from raw.load_manifest where file_sha256 = ?", [sha256(sql_named)]) == [
+        (SQL_NAME,)
+    ]
     assert Publication.of(warehouse) == before  # ingest alone never publishes
 
 
@@ -470,9 +455,7 @@ def _needs(*names: str):
     )
 
 
-def _sample_text_file(
-    tmp_path: Path, names: tuple[str, ...], want: Callable[[str], bool]
-) -> tuple[Path, str]:
+def _sample_text_file(tmp_path: Path, names: tuple[str, ...], want: Callable[[str], bool]) -> tuple[Path, str]:
     """A delimited sample file of one of these sources whose text satisfies ``want`` (or skip)."""
     from ingest.sample import generate
     from ingest.sources import all_sources
@@ -487,9 +470,7 @@ def _sample_text_file(
         if not any(s.detect(info) for s in sources):
             continue
         data = path.read_bytes()
-        text = (
-            data.decode("utf-8", errors="replace") if b"\xef\xbf\xbd" not in data else data.decode("latin-1")
-        )
+        text = data.decode("utf-8", errors="replace") if b"\xef\xbf\xbd" not in data else data.decode("latin-1")
         if want(text):
             return path, text
     pytest.skip(f"no delimited sample file of {names} fits this case; adapt the fixture to the source")

@@ -61,9 +61,7 @@ print(json.dumps({"reads": n, "errors": errors[:5], "n_errors": len(errors), "bu
 
 
 def _start(args: list[str], stage: str, marker: Path, log: Path) -> subprocess.Popen:
-    env = cli_env(
-        ICE287G_TEST_PAUSE_AT=stage, ICE287G_TEST_PAUSE_FILE=str(marker), ICE287G_TEST_PAUSE_SECONDS="600"
-    )
+    env = cli_env(ICE287G_TEST_PAUSE_AT=stage, ICE287G_TEST_PAUSE_FILE=str(marker), ICE287G_TEST_PAUSE_SECONDS="600")
     with open(log, "w") as out:
         return subprocess.Popen(
             [str(ICE287G), *args],
@@ -94,13 +92,9 @@ def _kill_at(args: list[str], stage: str, tmp: Path) -> None:
 def _assert_previous_publication(warehouse: Path, before: Publication) -> None:
     """Same bytes, same target, same exports, and it opens and reads cleanly."""
     assert Publication.of(warehouse) == before
-    assert query(warehouse / "marts.duckdb", "select count(*) from build_info where key = 'built_at'") == [
-        (1,)
-    ]
+    assert query(warehouse / "marts.duckdb", "select count(*) from build_info where key = 'built_at'") == [(1,)]
     assert query(warehouse / "marts.duckdb", "select count(*) from dim_publications")[0][0] > 0
-    n = duckdb.execute(
-        f"select count(*) from read_parquet('{warehouse / 'exports' / 'dim_publications.parquet'}')"
-    )
+    n = duckdb.execute(f"select count(*) from read_parquet('{warehouse / 'exports' / 'dim_publications.parquet'}')")
     assert n.fetchone()[0] > 0
     con = duckdb.connect(str(warehouse / "work.duckdb"))  # the work file recovers from the kill
     con.execute("select count(*) from raw.load_manifest").fetchone()
@@ -169,9 +163,7 @@ def test_sigkill_at_every_stage_keeps_previous_publication_and_next_build_succee
     assert not list((warehouse / "publications").glob(".publishing-*"))  # a killed publish is cleaned up
 
 
-def test_second_build_on_same_inputs_publishes_identical_contents(
-    built_sample_warehouse: Path, tmp_path: Path
-):
+def test_second_build_on_same_inputs_publishes_identical_contents(built_sample_warehouse: Path, tmp_path: Path):
     warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
     raw = copy_raw(tmp_path / "raw")
     before = Publication.of(warehouse)
@@ -179,9 +171,7 @@ def test_second_build_on_same_inputs_publishes_identical_contents(
     manifest = query(warehouse / "work.duckdb", "select * from raw.load_manifest order by file_sha256")
     result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert (
-        query(warehouse / "work.duckdb", "select * from raw.load_manifest order by file_sha256") == manifest
-    )
+    assert query(warehouse / "work.duckdb", "select * from raw.load_manifest order by file_sha256") == manifest
     after = Publication.of(warehouse)
     assert after.target != before.target  # a new publication was swapped in ...
     assert mart_checksums(warehouse / "marts.duckdb") == first  # ... with the same rows in every mart

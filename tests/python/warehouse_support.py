@@ -62,9 +62,7 @@ def prebuilt_warehouse(path: str | None) -> Path | None:
     from ingest.pipeline import scan
     from ingest.sources.base import sha256_file
 
-    expected = sorted(
-        {sha256_file(p) for p in scan(SAMPLE) if p.suffix.lower() in {".xlsx", ".csv", ".txt", ".gz"}}
-    )
+    expected = sorted({sha256_file(p) for p in scan(SAMPLE) if p.suffix.lower() in {".xlsx", ".csv", ".txt", ".gz"}})
     landed = json.loads(query(marts, "select value from build_info where key = 'raw_file_sha256'")[0][0])
     rejected = query(work, "select count(*) from raw.load_rejections")[0][0]
     return warehouse if sorted(landed) == expected and rejected == 0 else None
@@ -114,14 +112,11 @@ def rows_from_file(work: Path, file_sha256: str) -> dict[str, int]:
         tables = [
             r[0]
             for r in con.execute(
-                "select table_name from duckdb_columns() "
-                "where schema_name = 'raw' and column_name = '_file_sha256'"
+                "select table_name from duckdb_columns() where schema_name = 'raw' and column_name = '_file_sha256'"
             ).fetchall()
         ]
         counts = {
-            t: con.execute(
-                f'select count(*) from raw."{t}" where _file_sha256 = ?', [file_sha256]
-            ).fetchone()[0]
+            t: con.execute(f'select count(*) from raw."{t}" where _file_sha256 = ?', [file_sha256]).fetchone()[0]
             for t in tables
         }
         counts["load_manifest"] = con.execute(

@@ -155,7 +155,8 @@ quarantined as (
     from validation_results
     left join validated_files
         on validation_results.file_sha256 = validated_files.file_sha256
-    where not validation_results.is_landed
+    where
+        not validation_results.is_landed
         and validated_files.file_sha256 is null
 ),
 
