@@ -181,15 +181,15 @@ CASES: dict[str, Case] = {
     ),
     "header_on_unexpected_row": Case(_file(NAME, _late_header), ("in its first 30 rows",)),
     "all_rows_blank": Case(_sheet(HEADER_8, [[None] * 8 for _ in range(5)]), ("no data rows",), row=1),
-    "signed_free_text": Case(
-        _sheet(HEADER_8, [*_rows(2), row8("Text Signed", signed="pending signature")]),
-        ("signed_parsed",),
-        row=4,
+    "signed_free_text": Case(  # a SIGNED column of text: most rows unreadable
+        _sheet(HEADER_8, [_rows(1)[0], *(row8(f"Text {i}", signed="pending signature") for i in range(3))]),
+        ("signed_parsed", "1 of 4 rows present (25.0%)"),
+        row=3,
         column="signed_date",
     ),
     "signed_out_of_bounds": Case(
-        _sheet(HEADER_8, [row8("Old Signed", signed=dt.date(1980, 1, 2)), *_rows(2)]),
-        ("signed_parsed",),
+        _sheet(HEADER_8, [row8(f"Old {i}", signed=dt.date(1980, 1, 2)) for i in range(3)]),
+        ("signed_parsed", "0 of 3 rows present"),
         row=2,
         column="signed_date",
     ),
@@ -365,6 +365,7 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
             row8("Year Typo", signed=dt.date(5025, 7, 7)),
             row8("Typo Support", support="Warrant Services Officer "),
             *_rows(2),
+            row8("One Free Text", signed="to be signed"),
         ],
     )
     late = folder.parent / "2026-05-01" / "pendingAgencies05012026am.xlsx"
@@ -397,8 +398,9 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
             [sha256(quirky)],
         )
     )
-    assert observed["signed_repairs"].startswith("1 of 4 rows outside: 'repaired_year' x1")
-    assert observed["support_type_typo_variants"].startswith("1 of 4 rows outside: 'Warrant Services Officer' x1")
+    assert observed["signed_repairs"] == "2 of 5 rows outside: 'repaired_year' x1, 'unparseable' x1"
+    assert observed["signed_unparsed_rows"] == "4 of 5 rows present (80.0%)"
+    assert observed["support_type_typo_variants"] == "1 of 5 rows outside: 'Warrant Services Officer' x1"
     assert query(work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?", [sha256(late)]) == [
         (4, 1)
     ]
