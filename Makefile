@@ -26,7 +26,7 @@ build: $(VENV)/.installed
 test: $(VENV)/.installed
 	rm -rf $(TEST_WAREHOUSE_DIR)
 	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench

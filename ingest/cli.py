@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingest import __version__
@@ -94,6 +95,76 @@ def _print_ingest_summary(summary) -> None:
     console.print(rows)
 
 
+def _print_validation_summary(summary) -> None:
+    """Files validated, expectations passed/failed per suite, counted warnings, quarantined files and why."""
+    validated = [o for o in summary.outcomes if o.checks]
+    if validated:
+        table = Table(title="Validation (Great Expectations, before landing)", show_header=True)
+        for col, justify in (("suite", "left"), ("files", "right"), ("passed", "right"), ("failed", "right"),
+                             ("warnings", "right")):
+            table.add_column(col, justify=justify)
+        per_suite: dict[str, list] = {}
+        for o in validated:
+            for suite in sorted({c["suite"] for c in o.checks}):
+                per_suite.setdefault(suite, [0, 0, 0, 0])[0] += 1
+            for c in o.checks:
+                counts = per_suite[c["suite"]]
+                if c["success"]:
+                    counts[1] += 1
+                elif c["severity"] == "error":
+                    counts[2] += 1
+                else:
+                    counts[3] += 1
+        totals = [0, 0, 0]
+        for suite, (files, passed, failed, warned) in sorted(per_suite.items()):
+            table.add_row(suite, str(files), str(passed), str(failed), str(warned))
+            totals = [totals[0] + passed, totals[1] + failed, totals[2] + warned]
+        table.add_row("[bold]total[/]", str(len(validated)), *(str(n) for n in totals))
+        console.print(table)
+        warned: dict[str, list[str]] = {}
+        for o in validated:
+            for c in o.checks:
+                if not c["success"] and c["severity"] != "error":
+                    warned.setdefault(c["expectation"], []).append(f"{o.path}: {c['observed']}")
+        for name, items in sorted(warned.items()):
+            console.print(f"  counted [yellow]{name}[/] in {len(items)} file(s), e.g. {items[0]}")
+    if summary.rejected:
+        q = Table(title="Quarantined files (nothing from them landed)", show_header=True)
+        q.add_column("file")
+        q.add_column("stage")
+        q.add_column("why")
+        q.add_column("example rows")
+        for o in summary.rejected:
+            failed = [c for c in o.checks if not c["success"] and c["severity"] == "error"]
+            why = "; ".join(f"{c['suite']}:{c['expectation']} ({c['observed']})" for c in failed) or o.detail
+            q.add_row(o.path, o.stage or "", why, "\n".join(o.examples[:5]))
+        console.print(q)
+
+
+def _qa_failures(warehouse_dir: Path) -> list[str]:
+    """The failing invariants of marts.rpt_qa_summary in the work file (when it was built)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse_dir / "work.duckdb"), read_only=True)
+        try:
+            rows = con.execute(
+                "select check_name, scope, observed, expected from marts.rpt_qa_summary where status = 'fail' "
+                "order by check_name, scope"
+            ).fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return []
+    return [f"{name} [{scope}]: observed {observed}, expected {expected}" for name, scope, observed, expected in rows]
+
+
+def _untouched(warehouse_dir: Path) -> str:
+    from ingest.publish import describe_current
+
+    return f"the previous publication is untouched ({describe_current(warehouse_dir)})"
+
+
 def cmd_ingest(args) -> int:
     from ingest.pipeline import RawDirError
 
@@ -104,6 +175,7 @@ def cmd_ingest(args) -> int:
         err_console.print(f"[red]error:[/] {exc.describe()}")
         return EXIT_USAGE
     _print_ingest_summary(summary)
+    _print_validation_summary(summary)
     console.print(f"ingest finished in {time.perf_counter() - start:.1f}s")
     if summary.rejected:
         return EXIT_FAILED if args.strict else EXIT_QUARANTINED
@@ -111,10 +183,13 @@ def cmd_ingest(args) -> int:
 
 
 def _dbt_build(warehouse_dir: Path):
+    from ingest.faults import pause_point
     from ingest.project import run_dbt
 
     with console.status("dbt build") as status:
         def on_line(line: str) -> None:
+            if " OK created" in line:
+                pause_point("dbt")  # crash tests kill the build here, while dbt is writing
             if " OK " in line or "ERROR" in line or "FAIL" in line or "WARN" in line or "Completed" in line \
                     or line.startswith("Done.") or "Error" in line:
                 console.print(line, markup=False)
@@ -124,6 +199,19 @@ def _dbt_build(warehouse_dir: Path):
 
 
 def cmd_build(args) -> int:
+    """Ingest, dbt build, publish; publish only when everything before it passed."""
+    try:
+        return _build(args)
+    except KeyboardInterrupt:
+        err_console.print(f"[red]build interrupted:[/] {_untouched(args.warehouse_dir)}")
+        return EXIT_FAILED
+    except Exception as exc:  # an unexpected failure must still say what was (not) published
+        err_console.print(f"[red]build failed:[/] unexpected {type(exc).__name__}: {exc}; "
+                          f"{_untouched(args.warehouse_dir)}")
+        return EXIT_FAILED
+
+
+def _build(args) -> int:
     from ingest.pipeline import RawDirError
     from ingest.project import project_dir
     from ingest.publish import PublishError, publish
@@ -132,14 +220,15 @@ def cmd_build(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {exc.describe()}")
+        err_console.print(f"[red]error:[/] {exc.describe()}; {_untouched(args.warehouse_dir)}")
         return EXIT_USAGE
     _print_ingest_summary(summary)
+    _print_validation_summary(summary)
     t_ingest = time.perf_counter() - start
     if summary.rejected and args.strict:
         err_console.print(
             f"[red]build failed:[/] {len(summary.rejected)} file(s) quarantined and --strict is set; "
-            "nothing was built or published (the previous publication is untouched)"
+            f"nothing was built or published; {_untouched(args.warehouse_dir)}"
         )
         return EXIT_FAILED
     t0 = time.perf_counter()
@@ -149,8 +238,10 @@ def cmd_build(args) -> int:
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{f}[/]")
-        err_console.print("[red]build failed:[/] dbt build did not pass; the previous publication is untouched")
+            err_console.print(f"  [red]{escape(f)}[/]")
+        for line in _qa_failures(args.warehouse_dir):
+            err_console.print(f"  [red]qa fail[/] {escape(line)}")
+        err_console.print(f"[red]build failed:[/] dbt build did not pass; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     t_pub = 0.0
     if not args.no_publish:
@@ -158,7 +249,7 @@ def cmd_build(args) -> int:
         try:
             published = publish(args.warehouse_dir, project_dir())
         except PublishError as exc:
-            err_console.print(f"[red]publish failed:[/] {exc}; the previous publication is untouched")
+            err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
             return EXIT_FAILED
         t_pub = time.perf_counter() - t0
         console.print(
@@ -168,7 +259,9 @@ def cmd_build(args) -> int:
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
-        console.print(f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined (exit {EXIT_QUARANTINED})")
+        names = ", ".join(o.path for o in summary.rejected)
+        console.print(f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} "
+                      f"(exit {EXIT_QUARANTINED})")
         return EXIT_QUARANTINED
     return EXIT_OK
 
@@ -180,7 +273,7 @@ def cmd_publish(args) -> int:
     try:
         published = publish(args.warehouse_dir, project_dir())
     except PublishError as exc:
-        err_console.print(f"[red]publish failed:[/] {exc}")
+        err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     console.print(f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'}")
     return EXIT_OK

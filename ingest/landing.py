@@ -16,6 +16,7 @@ import duckdb
 
 from ingest import __version__
 from ingest.errors import IngestError
+from ingest.faults import pause_point
 from ingest.sources.base import FileInfo, Parsed, Source
 
 LINEAGE_COLUMNS = [
@@ -86,7 +87,20 @@ CONTROL_DDL = [
         validated_at timestamp with time zone not null
     )
     """,
+    # Added by the quality gate: error (guards landing) or warn (counted only), and example rows.
+    "alter table raw.validation_results add column if not exists severity varchar",
+    "alter table raw.validation_results add column if not exists examples varchar",
 ]
+
+VALIDATION_INSERT = (
+    "insert into raw.validation_results (file_sha256, source_file, suite, expectation, column_name, "
+    "observed, success, landed, validated_at, severity, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.datetime) -> list[Any]:
+    return [file.sha256, file.rel_path, v["suite"], v["expectation"], v.get("column"), v.get("observed"),
+            bool(v["success"]), landed, at, v.get("severity", "error"), "\n".join(v.get("examples") or [])]
 
 
 def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
@@ -191,12 +205,10 @@ def land(
             "insert or ignore into raw.load_file_names values (?, ?, ?, ?)",
             [file.sha256, file.rel_path, file.path.name, loaded_at],
         )
-        for v in validation_rows or []:
-            con.execute(
-                "insert into raw.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [file.sha256, file.rel_path, v["suite"], v["expectation"], v.get("column"),
-                 v.get("observed"), bool(v["success"]), True, loaded_at],
-            )
+        if validation_rows:
+            params = [_validation_params(file, v, True, loaded_at) for v in validation_rows]
+            con.executemany(VALIDATION_INSERT, params)
+        pause_point("ingest-land")  # crash tests kill the process here, inside the open transaction
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -227,12 +239,8 @@ def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestEr
 def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[dict[str, Any]]) -> None:
     """Store the results of a validation that refused a file (nothing else from it lands)."""
     now = dt.datetime.now(dt.UTC)
-    for v in rows:
-        con.execute(
-            "insert into raw.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [file.sha256, file.rel_path, v["suite"], v["expectation"], v.get("column"), v.get("observed"),
-             bool(v["success"]), False, now],
-        )
+    if rows:
+        con.executemany(VALIDATION_INSERT, [_validation_params(file, v, False, now) for v in rows])
 
 
 def table_counts(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> dict[str, int]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from ingest import landing
 from ingest.errors import IngestError
 from ingest.sources import all_sources
-from ingest.sources.base import FileInfo, LoadContext
-from ingest.validation import ValidationFailed, validate
+from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
+from ingest.validation import failure_of, validate_many
 
 OVERRIDE_FILE = "publication_dates.csv"
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
@@ -30,6 +30,9 @@ class FileOutcome:
     layout: str | None = None
     n_rows: int = 0
     published_date: dt.date | None = None
+    stage: str | None = None  # where a rejected file was stopped: read, detect, parse, validate, land
+    checks: list[dict] = field(default_factory=list)  # validation results (see ingest.validation)
+    examples: list[str] = field(default_factory=list)  # example rows of a rejection
 
 
 @dataclass
@@ -104,8 +107,22 @@ def ingest_dir(
     con = landing.connect(db_path, sources)
     try:
         seen = landing.loaded_shas(con)
+        # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
+        steps: list[FileOutcome | _Pending] = []
+        pending_by_sha: dict[str, _Pending] = {}
         for path in paths:
-            outcome = _ingest_one(con, path, raw_dir, sources, context, seen, quarantine_dir)
+            step = _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir)
+            steps.append(step)
+            if isinstance(step, _Pending) and step.duplicate_of is None:
+                pending_by_sha[step.file.sha256] = step
+        # 2. validate: each suite runs once over all the new files it gates
+        to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
+        for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]),
+                              strict=True):
+            p.results = results
+        # 3. land or quarantine, one transaction per file, in path order
+        for step in steps:
+            outcome = step if isinstance(step, FileOutcome) else _finish_one(con, step, seen, quarantine_dir)
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
@@ -116,7 +133,33 @@ def ingest_dir(
     return summary
 
 
-def _ingest_one(con, path, raw_dir, sources, context, seen, quarantine_dir) -> FileOutcome:
+@dataclass
+class _Pending:
+    """A parsed file waiting for validation and landing (or a same-bytes copy of one)."""
+
+    rel: str
+    file: FileInfo
+    source: Source | None = None
+    parsed: Parsed | None = None
+    results: list[dict] = field(default_factory=list)
+    duplicate_of: _Pending | None = None
+    outcome: FileOutcome | None = None
+
+
+def _reject(con, file: FileInfo | None, rel: str, stage: str, exc: IngestError, quarantine_dir: Path | None,
+            checks: list[dict] | None = None) -> FileOutcome:
+    if checks and file is not None:
+        landing.record_validation(con, file, checks)
+    landing.record_rejection(con, file, rel, stage, exc)
+    if file is not None:
+        _write_quarantine_report(quarantine_dir, file, stage, exc)
+    return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [],
+                       examples=exc.examples)
+
+
+def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha,
+                 quarantine_dir) -> FileOutcome | _Pending:
+    """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
     rel = path.relative_to(raw_dir).as_posix()
     if path.name == OVERRIDE_FILE:
         return FileOutcome(rel, "skipped", "publication date overrides (control file)")
@@ -124,13 +167,14 @@ def _ingest_one(con, path, raw_dir, sources, context, seen, quarantine_dir) -> F
         file = FileInfo.from_path(path, raw_dir)
     except OSError as exc:
         err = IngestError(f"cannot read file: {exc}", file=rel)
-        landing.record_rejection(con, None, rel, "read", err)
-        return FileOutcome(rel, "rejected", err.describe())
+        return _reject(con, None, rel, "read", err, quarantine_dir)
     if file.sha256 in seen:
         landing.record_name(con, file)
         same = seen[file.sha256]
         detail = "already loaded" if same == rel else f"already loaded (same bytes as {same})"
         return FileOutcome(rel, "already_loaded", detail)
+    if file.sha256 in pending_by_sha:
+        return _Pending(rel, file, duplicate_of=pending_by_sha[file.sha256])
     stage = "detect"
     try:
         detection = None
@@ -143,26 +187,46 @@ def _ingest_one(con, path, raw_dir, sources, context, seen, quarantine_dir) -> F
         source = next(s for s in sources if s.name == detection.source)
         stage = "parse"
         parsed = source.parse(file, detection, context)
-        stage = "validate"
-        results = validate(file, parsed)
-        stage = "land"
-        n_rows = landing.land(con, file, parsed, results)
     except IngestError as exc:
-        if isinstance(exc, ValidationFailed):
-            landing.record_validation(con, file, exc.results)
-        landing.record_rejection(con, file, rel, stage, exc)
-        _write_quarantine_report(quarantine_dir, file, stage, exc)
-        return FileOutcome(rel, "rejected", exc.describe())
+        return _reject(con, file, rel, stage, exc, quarantine_dir)
     except Exception as exc:  # an unexpected reader failure is a rejection, not a crash
         err = IngestError(f"unexpected {type(exc).__name__} while reading: {exc}", file=rel)
-        landing.record_rejection(con, file, rel, stage, err)
-        _write_quarantine_report(quarantine_dir, file, stage, err)
-        return FileOutcome(rel, "rejected", err.describe())
+        return _reject(con, file, rel, stage, err, quarantine_dir)
+    return _Pending(rel, file, source, parsed)
+
+
+def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path | None) -> FileOutcome:
+    """Land a validated file (or quarantine it); a same-bytes copy follows its original."""
+    rel, file = step.rel, step.file
+    if step.duplicate_of is not None:
+        original = step.duplicate_of.outcome
+        if original is not None and original.status == "loaded":
+            landing.record_name(con, file)
+            detail = f"already loaded (same bytes as {step.duplicate_of.rel})"
+            return FileOutcome(rel, "already_loaded", detail)
+        err = IngestError(f"same bytes as quarantined file {step.duplicate_of.rel}", file=rel)
+        step.outcome = _reject(con, file, rel, "detect", err, quarantine_dir)
+        return step.outcome
+    parsed = step.parsed
+    failure = failure_of(file, step.results)
+    if failure is not None:
+        step.outcome = _reject(con, file, rel, "validate", failure, quarantine_dir, step.results)
+        return step.outcome
+    try:
+        n_rows = landing.land(con, file, parsed, step.results)
+    except IngestError as exc:
+        step.outcome = _reject(con, file, rel, "land", exc, quarantine_dir, step.results)
+        return step.outcome
+    except Exception as exc:  # e.g. a value that does not fit its raw column type
+        err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
+        step.outcome = _reject(con, file, rel, "land", err, quarantine_dir, step.results)
+        return step.outcome
     seen[file.sha256] = rel
-    return FileOutcome(
+    step.outcome = FileOutcome(
         rel, "loaded", f"{parsed.layout}, {n_rows} rows", parsed.source, parsed.kind, parsed.layout, n_rows,
-        parsed.meta.get("published_date"),
+        parsed.meta.get("published_date"), checks=step.results,
     )
+    return step.outcome
 
 
 def _write_quarantine_report(quarantine_dir: Path | None, file: FileInfo, stage: str, exc: IngestError) -> None:

@@ -1,10 +1,19 @@
 """Publish the marts: a separate read-only DuckDB file and Parquet/CSV exports, swapped in atomically.
 
 BI tools never open the work file (DuckDB allows one writer and no readers while it is written).
-The new publication is written beside the old one under a temporary name and then renamed over it:
-``os.replace`` is atomic, so a reader sees either the old file or the new one, and a reader that
-holds the old file open keeps reading it. Exports are written to a new versioned folder and the
-``exports`` symlink is switched atomically. A failure at any step leaves the previous publication.
+Each publication is written complete into its own folder, then made current by one atomic rename::
+
+    warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
+    warehouse/publications/<stamp>/exports/          <mart>.parquet and <mart>.csv
+    warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
+    warehouse/marts.duckdb -> current/marts.duckdb   stable paths for users and BI tools
+    warehouse/exports      -> current/exports
+
+So the database and the exports always come from the same build, a reader sees either the old or
+the new publication (never half of one), and a reader holding the old file open keeps reading it
+(the previous publications are kept, only older ones are removed). A failure or a kill at any step
+before the swap leaves the previous publication current; a stray ``.publishing-*`` folder is
+removed by the next publish.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import __version__
+from ingest.faults import pause_point
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
 # In marts.duckdb the marts live in the default schema: a file named marts.duckdb opens as catalog
@@ -58,102 +68,169 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+KEEP_PUBLICATIONS = 3  # the current one and two before it (readers may still hold them open)
+
+
+def publication_dir(warehouse_dir: Path) -> Path | None:
+    """The folder of the current publication, or None before the first one."""
+    current = warehouse_dir / "current"
+    return current.resolve() if current.is_symlink() and current.exists() else None
+
+
+def describe_current(warehouse_dir: Path) -> str:
+    """One line naming the publication in place (for "the previous publication is untouched")."""
+    final_db = warehouse_dir / "marts.duckdb"
+    if not final_db.exists():
+        return "no publication exists yet"
+    try:
+        con = duckdb.connect(str(final_db), read_only=True)
+        try:
+            built_at = con.execute("select value from build_info where key = 'built_at'").fetchone()[0]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return f"{final_db} (build_info unreadable)"
+    return f"{final_db} built at {built_at}"
+
+
 def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict[str, int]:
-    """Copy marts and reference tables from work.duckdb into marts.duckdb (+ exports). Returns rows per table."""
+    """Copy marts and reference tables from work.duckdb into a new publication and make it current.
+
+    Returns rows per published table.
+    """
     warehouse_dir = warehouse_dir.resolve()
     work = warehouse_dir / "work.duckdb"
     if not work.exists():
         raise PublishError(f"nothing to publish: {work} does not exist (run `ice287g build` first)")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    tmp_db = warehouse_dir / f".publish-{stamp}.duckdb.tmp"
-    final_db = warehouse_dir / "marts.duckdb"
-    export_dir = warehouse_dir / f".exports-{stamp}"
+    publications = warehouse_dir / "publications"
+    publications.mkdir(exist_ok=True)
+    for stray in publications.glob(".publishing-*"):  # left by a killed publish
+        shutil.rmtree(stray, ignore_errors=True)
+    staging = publications / f".publishing-{stamp}"
+    final = publications / stamp
+    staging.mkdir()
+    tmp_db = staging / "marts.duckdb"
+    export_dir = staging / "exports"
     counts: dict[str, int] = {}
     try:
-        con = duckdb.connect(str(tmp_db))
-        try:
-            db = _q(con.execute("select current_database()").fetchone()[0])
-            con.execute(f"attach '{work}' as work (read_only)")
-            tables = con.execute(
-                "select schema_name, table_name, comment from duckdb_tables() "
-                "where database_name = 'work' and schema_name in ('marts', 'reference') "
-                "order by schema_name, table_name"
-            ).fetchall()
-            for schema, table, _ in tables:
-                cols = [r[0].lower() for r in con.execute(
-                    "select column_name from duckdb_columns() where database_name='work' "
-                    "and schema_name=? and table_name=?", [schema, table]).fetchall()]
-                denied = sorted(set(cols) & DENY_COLUMNS)
-                if denied:
-                    raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
-            con.execute(f"create schema if not exists {db}.reference")
-            for schema, table, comment in tables:
-                dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{_q(table)}"
-                con.execute(f"create table {dest} as select * from work.{schema}.{_q(table)}")
-                if comment:
-                    con.execute(f"comment on table {dest} is {_lit(comment)}")
-                for col, ccomment in con.execute(
-                    "select column_name, comment from duckdb_columns() where database_name='work' "
-                    "and schema_name=? and table_name=? and comment is not null", [schema, table]
-                ).fetchall():
-                    con.execute(f"comment on column {dest}.{_q(col)} is {_lit(ccomment)}")
-                counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
-            raw_hashes = []
-            if con.execute("select count(*) from duckdb_tables() where database_name='work' "
-                           "and schema_name='raw' and table_name='load_manifest'").fetchone()[0]:
-                raw_hashes = [r[0] for r in con.execute(
-                    "select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()]
-            info = {
-                "built_at": dt.datetime.now(dt.UTC).isoformat(),
-                "code_version": _code_version(project),
-                "ingest_version": __version__,
-                "duckdb_version": duckdb.__version__,
-                "python_version": platform.python_version(),
-                "raw_file_sha256": json.dumps(raw_hashes),
-                "n_raw_files": len(raw_hashes),
-            }
-            try:
-                from importlib.metadata import version
-
-                info["dbt_core_version"] = version("dbt-core")
-                info["dbt_duckdb_version"] = version("dbt-duckdb")
-            except Exception:  # pragma: no cover
-                pass
-            con.execute(f"create table {db}.main.build_info (key varchar primary key, value varchar)")
-            con.executemany(f"insert into {db}.main.build_info values (?, ?)", [[k, str(v)] for k, v in info.items()])
-            con.execute("detach work")
-            if exports:
-                export_dir.mkdir(parents=True)
-                for schema, table, _ in tables:
-                    if schema != "marts":
-                        continue
-                    base = export_dir / table
-                    con.execute(f"copy {db}.main.{_q(table)} to '{base}.parquet' (format parquet)")
-                    con.execute(f"copy {db}.main.{_q(table)} to '{base}.csv' (format csv, header true)")
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(tmp_db, final_db)
-        if exports:
-            _swap_exports(warehouse_dir, export_dir)
+        counts = _write_publication(tmp_db, export_dir if exports else None, work, project, stamp)
+        pause_point("publish-db")
+        staging.rename(final)
+        pause_point("publish-swap")
+        _swap_current(warehouse_dir, final)
     except BaseException:
-        tmp_db.unlink(missing_ok=True)
-        Path(str(tmp_db) + ".wal").unlink(missing_ok=True)
-        shutil.rmtree(export_dir, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        if final.exists() and publication_dir(warehouse_dir) != final:
+            shutil.rmtree(final, ignore_errors=True)
         raise
+    _prune(publications, keep=final)
     return counts
 
 
-def _swap_exports(warehouse_dir: Path, new_dir: Path) -> None:
-    """Point ``exports`` at new_dir with an atomic symlink replace, then drop older export folders."""
-    link = warehouse_dir / "exports"
-    final = warehouse_dir / ("exports-" + new_dir.name.removeprefix(".exports-"))
-    new_dir.rename(final)
-    tmp_link = warehouse_dir / f".exports-link-{final.name}"
-    tmp_link.symlink_to(final.name)
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)
-    os.replace(tmp_link, link)
-    for old in warehouse_dir.glob("exports-*"):
-        if old != final and old.is_dir():
+def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, project: Path,
+                       stamp: str) -> dict[str, int]:
+    """Write marts.duckdb (and exports) of a new publication into its staging folder."""
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(tmp_db))
+    try:
+        db = _q(con.execute("select current_database()").fetchone()[0])
+        con.execute(f"attach '{work}' as work (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = 'work' and schema_name in ('marts', 'reference') "
+            "order by schema_name, table_name"
+        ).fetchall()
+        for schema, table, _ in tables:
+            cols = [r[0].lower() for r in con.execute(
+                "select column_name from duckdb_columns() where database_name='work' "
+                "and schema_name=? and table_name=?", [schema, table]).fetchall()]
+            denied = sorted(set(cols) & DENY_COLUMNS)
+            if denied:
+                raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
+        con.execute(f"create schema if not exists {db}.reference")
+        for schema, table, comment in tables:
+            dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{_q(table)}"
+            con.execute(f"create table {dest} as select * from work.{schema}.{_q(table)}")
+            if comment:
+                con.execute(f"comment on table {dest} is {_lit(comment)}")
+            for col, ccomment in con.execute(
+                "select column_name, comment from duckdb_columns() where database_name='work' "
+                "and schema_name=? and table_name=? and comment is not null", [schema, table]
+            ).fetchall():
+                con.execute(f"comment on column {dest}.{_q(col)} is {_lit(ccomment)}")
+            counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
+        raw_hashes = []
+        if con.execute("select count(*) from duckdb_tables() where database_name='work' "
+                       "and schema_name='raw' and table_name='load_manifest'").fetchone()[0]:
+            raw_hashes = [r[0] for r in con.execute(
+                "select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()]
+        info = {
+            "built_at": dt.datetime.now(dt.UTC).isoformat(),
+            "publication": stamp,
+            "code_version": _code_version(project),
+            "ingest_version": __version__,
+            "duckdb_version": duckdb.__version__,
+            "python_version": platform.python_version(),
+            "raw_file_sha256": json.dumps(raw_hashes),
+            "n_raw_files": len(raw_hashes),
+        }
+        try:
+            from importlib.metadata import version
+
+            info["dbt_core_version"] = version("dbt-core")
+            info["dbt_duckdb_version"] = version("dbt-duckdb")
+            info["great_expectations_version"] = version("great-expectations")
+        except Exception:  # pragma: no cover
+            pass
+        con.execute(f"create table {db}.main.build_info (key varchar primary key, value varchar)")
+        rows = [[k, str(v)] for k, v in info.items()]
+        con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
+        con.execute("detach work")
+        if export_dir is not None:
+            export_dir.mkdir(parents=True)
+            for schema, table, _ in tables:
+                if schema != "marts":
+                    continue
+                base = export_dir / table
+                con.execute(f"copy {db}.main.{_q(table)} to '{base}.parquet' (format parquet)")
+                con.execute(f"copy {db}.main.{_q(table)} to '{base}.csv' (format csv, header true)")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def _atomic_symlink(link: Path, target: str) -> None:
+    """Point link at target with one rename (replaces a file, a symlink or nothing)."""
+    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(target)
+    os.replace(tmp, link)
+
+
+def _swap_current(warehouse_dir: Path, final: Path) -> None:
+    """Make ``final`` the current publication: one atomic rename of the ``current`` symlink."""
+    _atomic_symlink(warehouse_dir / "current", os.path.relpath(final, warehouse_dir))
+    # The stable entry points; created once (or converted from the older layout: a real
+    # marts.duckdb file and an exports -> exports-<stamp> link), each with one rename.
+    for name, target in (("marts.duckdb", "current/marts.duckdb"), ("exports", "current/exports")):
+        link = warehouse_dir / name
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        _atomic_symlink(link, target)
+    for old in warehouse_dir.glob("exports-*"):  # older layout's export folders
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _prune(publications: Path, keep: Path) -> None:
+    """Remove all but the newest KEEP_PUBLICATIONS publications (never the current one)."""
+    done = sorted((p for p in publications.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+    for old in done[:-KEEP_PUBLICATIONS]:
+        if old != keep:
             shutil.rmtree(old, ignore_errors=True)
+
+

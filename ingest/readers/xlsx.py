@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import posixpath
 import re
 import zipfile
@@ -26,6 +27,8 @@ from ingest.errors import IngestError, UnsafeFileError
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_MEMBERS = 10_000
+MAX_SHEET_ROWS = 1_048_576  # Excel's limit; ICE287G_MAX_SHEET_ROWS lowers it
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -78,8 +81,42 @@ def _column_index(letters: str) -> int:
     return n - 1
 
 
+def max_sheet_rows() -> int:
+    """Rows a worksheet may have (``ICE287G_MAX_SHEET_ROWS``; default Excel's own maximum)."""
+    return int(os.environ.get("ICE287G_MAX_SHEET_ROWS", MAX_SHEET_ROWS))
+
+
+def _check_not_ole(path: Path) -> None:
+    """Refuse an OLE2 compound file: an encrypted (password-protected) workbook or a legacy .xls."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head:
+        raise IngestError("empty file (0 bytes): not an xlsx workbook", file=path)
+    if head.startswith(OLE2_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in head or "EncryptionInfo".encode("utf-16-le") in head:
+            raise IngestError(
+                "workbook is password-protected (an encrypted OLE2 package); save it without a password",
+                file=path,
+            )
+        raise IngestError("an OLE2 compound file (legacy .xls or encrypted workbook), not an xlsx", file=path)
+
+
+def _check_xml_members(zf: zipfile.ZipFile, path: Path) -> None:
+    """Refuse any XML part that declares a DTD or entities (billion laughs, external entities)."""
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise UnsafeFileError(
+                f"{info.filename} declares a DTD/entities: refusing a possible XML bomb", file=path
+            )
+
+
 def check_archive(path: Path) -> zipfile.ZipFile:
     """Open an xlsx as a zip and refuse it when it is not one or would unpack beyond the limits."""
+    _check_not_ole(path)
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -106,6 +143,13 @@ def check_archive(path: Path) -> zipfile.ZipFile:
     if total > MAX_UNCOMPRESSED_BYTES:
         raise UnsafeFileError(f"archive would unpack to {total:,} bytes (limit {MAX_UNCOMPRESSED_BYTES:,})", file=path)
     names = {i.filename for i in infos}
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise UnsafeFileError(
+            "workbook contains macros (xl/vbaProject.bin); the sources publish plain .xlsx — "
+            "refusing a macro workbook",
+            file=path,
+        )
+    _check_xml_members(zf, path)
     if "xl/workbook.xml" not in names:
         if "EncryptedPackage" in names or "EncryptionInfo" in names:
             raise IngestError("workbook is password-protected (encrypted); save it without a password", file=path)
@@ -212,7 +256,13 @@ def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
         for name in workbook.sheet_names:
             try:
                 cal = workbook.get_sheet_by_name(name)
+                if cal.height > max_sheet_rows():
+                    raise UnsafeFileError(
+                        f"worksheet {name!r} has {cal.height:,} rows (limit {max_sheet_rows():,})", file=path
+                    )
                 rows = cal.to_python(skip_empty_area=False)
+            except IngestError:
+                raise
             except Exception as exc:
                 raise IngestError(f"worksheet {name!r} cannot be read: {exc}", file=path) from exc
             start = cal.start or (0, 0)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, UnsafeFileError
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, normalize_url, parse_signed
@@ -122,6 +122,8 @@ class IceSheets(Source):
         named = bool(NAME_PATTERN.search(file.path.name))
         try:
             sheets = file.sheets
+        except UnsafeFileError:
+            raise  # a hostile archive is quarantined whatever its name
         except IngestError:
             if named:
                 raise
@@ -157,7 +159,7 @@ class IceSheets(Source):
         if named not in LAYOUTS:
             known = set(HEADER_COLUMNS)
             unknown = [c for c in named if c not in known]
-            expected = min(LAYOUTS, key=lambda k: len(set(k) ^ set(named)))
+            expected = min(LAYOUTS, key=lambda k: (len(set(k) ^ set(named)), -len(k)))  # ties: newer layout
             missing = [c for c in expected if c not in named]
             detail = []
             if unknown:

@@ -1,11 +1,15 @@
-"""Validation gate run on each parsed file before it lands (see ``validate``)."""
+"""Validation gate run on each parsed file before it lands (see ``validate``).
+
+Suites are declared per raw table and layout (``registry``; one module per source under
+``suites/``) and run with Great Expectations on the file's pandas DataFrame (``gate``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ingest.errors import IngestError
-from ingest.sources.base import FileInfo, Parsed
+from ingest.sources.base import FileInfo, Parsed, Source
 
 
 class ValidationFailed(IngestError):
@@ -16,10 +20,62 @@ class ValidationFailed(IngestError):
         super().__init__(message, **kwargs)
 
 
-def validate(file: FileInfo, parsed: Parsed) -> list[dict[str, Any]]:
-    """Run the suite for the parsed file's raw table and layout.
+def _source_of(parsed: Parsed) -> Source | None:
+    from ingest.sources import all_sources
 
-    Returns one dict per expectation (suite, expectation, column, observed, success); raises
-    ValidationFailed when any expectation that guards landing fails.
+    return next((s for s in all_sources() if s.name == parsed.source), None)
+
+
+def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[list[dict[str, Any]]]:
+    """Run each applicable suite once over all the files it gates; one results list per item.
+
+    Files of the same raw table and layout are validated in one GX run (GX's cost is per expectation,
+    not per row), and each file gets its own results.
     """
-    return []
+    from ingest.validation.gate import frame_of, run_suite
+    from ingest.validation.registry import suites_for
+
+    results: list[list[dict[str, Any]]] = [[] for _ in items]
+    groups: dict[str, tuple[Any, list[int]]] = {}
+    for k, (_, parsed, source) in enumerate(items):
+        for spec in suites_for(parsed, source or _source_of(parsed)):
+            groups.setdefault(spec.name, (spec, []))[1].append(k)
+    frames: dict[int, Any] = {}
+    for spec, keys in groups.values():
+        for k in keys:
+            if k not in frames:
+                frames[k] = frame_of(items[k][1])
+        for k, rows in zip(keys, run_suite(spec, [frames[k] for k in keys]), strict=True):
+            results[k].extend(rows)
+    return results
+
+
+def failure_of(file: FileInfo, results: list[dict[str, Any]]) -> ValidationFailed | None:
+    """The ValidationFailed to raise for a file whose ``error`` expectations did not all pass, else None."""
+    failed = [r for r in results if not r["success"] and r["severity"] == "error"]
+    if not failed:
+        return None
+    first = failed[0]
+    names = ", ".join(f"{r['suite']}:{r['expectation']}" for r in failed)
+    return ValidationFailed(
+        f"failed {len(failed)} expectation(s) [{names}]; first: {first['expectation']}: {first['observed']}",
+        results=results,
+        file=file.rel_path,
+        row=first["row"],
+        column=first["column"],
+        examples=[e for r in failed for e in r["examples"]][:10],
+    )
+
+
+def validate(file: FileInfo, parsed: Parsed, source: Source | None = None) -> list[dict[str, Any]]:
+    """Run the suites for one parsed file's raw table and layout.
+
+    Returns one dict per expectation (suite, expectation, column, observed, success, severity,
+    examples, row); raises ValidationFailed when any ``error`` expectation fails (``warn`` ones
+    only count). The message names the file, the first failed expectation, its row and column.
+    """
+    results = validate_many([(file, parsed, source)])[0]
+    failure = failure_of(file, results)
+    if failure is not None:
+        raise failure
+    return results

@@ -28,3 +28,23 @@ def realdata() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def built_sample_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built and published from data/sample, read-only (tests copy it).
+
+    `make test` builds one with --strict just before pytest and passes it in ICE287G_TEST_BUILT_WAREHOUSE;
+    it is reused when its raw files are exactly the committed sample's. Otherwise it is built here once.
+    """
+    from warehouse_support import copy_raw, prebuilt_warehouse, run_cli
+
+    prebuilt = prebuilt_warehouse(os.environ.get("ICE287G_TEST_BUILT_WAREHOUSE"))
+    if prebuilt is not None:
+        return prebuilt
+    root = tmp_path_factory.mktemp("built")
+    raw = copy_raw(root / "raw")
+    warehouse = root / "wh"
+    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return warehouse

@@ -1,0 +1,79 @@
+"""The GX gate's registry: every registered source is gated, suites are well-formed, GX runs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ingest.sources import all_sources
+from ingest.sources.base import Parsed
+from ingest.validation.gate import run_suite
+from ingest.validation.registry import generic_suite, registered_suites, suites_for
+from ingest.validation.suites import ice
+
+
+def test_every_raw_table_of_every_source_has_a_generic_suite():
+    for source in all_sources():
+        for table in source.tables:
+            parsed = Parsed(source=source.name, kind="k", layout="any", table=table)
+            specs = suites_for(parsed, source)
+            assert specs[0] == generic_suite(source, table)
+
+
+def test_ice_has_a_suite_per_layout_and_suite_names_are_unique():
+    names = [s.name for s in registered_suites()]
+    assert len(names) == len(set(names))
+    layouts = {layout for s in registered_suites() if s.source == "ice" for layout in s.layouts or ()}
+    assert layouts == set(ice.PARTICIPATING_ABSENT) | set(ice.PENDING_ABSENT)
+
+
+def test_stacked_validation_attributes_failures_to_the_right_file_and_row():
+    spec = next(s for s in registered_suites() if s.name == "ice_pending_rows.pending_xlsx5")
+
+    def frame(rows):
+        return pd.DataFrame.from_records(
+            [
+                {
+                    "_row_number": i + 2,
+                    "state": st,
+                    "law_enforcement_agency": "PD",
+                    "type": "County",
+                    "county": None,
+                    "support_type": sup,
+                    "moa": None,
+                }
+                for i, (st, sup) in enumerate(rows)
+            ]
+        )
+
+    good = frame([("TEXAS", "Task Force Model"), ("TEXAS ", "Warrant Services Officer")])
+    bad = frame([("TEXAS", "Task Force Model"), (None, "Jail Model"), ("UTAH", "Task Force Model")])
+    good_results, bad_results = run_suite(spec, [good, bad])
+    by_name = {r["expectation"]: r for r in good_results}
+    assert all(r["success"] for r in good_results if r["severity"] == "error")
+    assert not by_name["support_type_typo_variants"]["success"]  # a warn: counted, never blocks
+    assert by_name["support_type_typo_variants"]["observed"].startswith("1 of 2 rows outside")
+    failed = {r["expectation"]: r for r in bad_results if not r["success"]}
+    assert set(failed) == {"state_not_null", "support_type_known_or_known_typo", "support_type_typo_variants"}
+    assert failed["state_not_null"]["row"] == 3 and failed["state_not_null"]["column"] == "state"
+    assert failed["support_type_known_or_known_typo"]["examples"] == ["row 3: support_type = 'Jail Model'"]
+
+
+def test_signed_bounds_are_checked_on_dates():
+    spec = next(s for s in registered_suites() if s.name == "ice_participating_rows.participating_xlsx8")
+    row = {
+        "_row_number": 2,
+        "state": "TEXAS",
+        "law_enforcement_agency": "PD",
+        "type": "County",
+        "county": "X",
+        "support_type": "Task Force Model",
+        "signed": "x",
+        "signed_cell_type": "date",
+        "signed_date": dt.date(1990, 1, 1),
+        "signed_parse_status": "excel_date",
+    }
+    (results,) = run_suite(spec, [pd.DataFrame([row])])
+    bounds = next(r for r in results if r["expectation"] == "signed_date_within_plausible_bounds")
+    assert not bounds["success"] and bounds["column"] == "signed_date" and "1990-01-01" in bounds["observed"]
