@@ -50,17 +50,19 @@ final as (
         agreement_agency_fixes.agency_name_fixed is not null or agreement_moves.moved_to_name_key is not null as has_agency_fix
     from rows_normalised
     left join agreement_agency_fixes
-        on rows_normalised.state_code = agreement_agency_fixes.state_code
-        and rows_normalised.name_key = agreement_agency_fixes.name_key
-        and rows_normalised.support_type = agreement_agency_fixes.support_type
-        and rows_normalised.signed_date = agreement_agency_fixes.signed_date
-        and rows_normalised.row_kind = 'participating'
+        on
+            rows_normalised.state_code = agreement_agency_fixes.state_code
+            and rows_normalised.name_key = agreement_agency_fixes.name_key
+            and rows_normalised.support_type = agreement_agency_fixes.support_type
+            and rows_normalised.signed_date = agreement_agency_fixes.signed_date
+            and rows_normalised.row_kind = 'participating'
     left join agreement_moves
-        on rows_normalised.state_code = agreement_moves.state_code
-        and rows_normalised.name_key = agreement_moves.name_key
-        and rows_normalised.support_type = agreement_moves.support_type
-        and rows_normalised.signed_date = agreement_moves.signed_date
-        and rows_normalised.row_kind = 'participating'
+        on
+            rows_normalised.state_code = agreement_moves.state_code
+            and rows_normalised.name_key = agreement_moves.name_key
+            and rows_normalised.support_type = agreement_moves.support_type
+            and rows_normalised.signed_date = agreement_moves.signed_date
+            and rows_normalised.row_kind = 'participating'
 )
 
 select * from final

@@ -30,8 +30,9 @@ final as (
     inner join publications
         on rows_corrected.publication_id = publications.publication_id
     left join agency_aliases
-        on rows_corrected.state_code = agency_aliases.state_code
-        and rows_corrected.resolved_name_key = agency_aliases.name_key
+        on
+            rows_corrected.state_code = agency_aliases.state_code
+            and rows_corrected.resolved_name_key = agency_aliases.name_key
 )
 
 select * from final

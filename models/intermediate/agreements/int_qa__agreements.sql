@@ -88,9 +88,16 @@ checks as (
     select
         'active_agreements_equal_newest_listings' as check_name,
         'newest participating publication' as scope,
-        cast((select count(*) from agreements where status = 'Active') as {{ dbt.type_string() }}) as observed,
+        cast((
+            select count(*) from agreements
+            where status = 'Active'
+        ) as {{ dbt.type_string() }}) as observed,
         cast(n_listings as {{ dbt.type_string() }}) as expected,
-        case when (select count(*) from agreements where status = 'Active') = n_listings then 'pass' else 'fail' end as status
+        case when (
+            select count(*) from agreements
+            where status = 'Active'
+        ) = n_listings then 'pass'
+        else 'fail' end as status
     from per_publication
     where is_latest
 
