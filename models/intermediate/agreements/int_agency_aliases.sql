@@ -41,7 +41,7 @@ canonical_candidates as (
         row_number() over (
             partition by state_code, agency_slug
             order by
-                case when alias_canonical_name is not null and moved_to_name_key is null then 0 else 1 end,
+                case when alias_canonical_name is not null and moved_to_name_key is null then 0 else 1 end asc,
                 last_printed_date desc nulls last,
                 n_rows_printed desc,
                 latest_printed_name asc

@@ -91,7 +91,7 @@ latest_spelling as (
         agency_name_clean,
         row_number() over (
             partition by state_code, name_key
-            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end, agency_name_clean asc
+            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end asc, agency_name_clean asc
         ) as spelling_rank
     from printed
 ),

@@ -55,8 +55,8 @@ typed_rows as (
         row_number() over (
             partition by rows_resolved.agency_id
             order by
-                case when rows_resolved.agency_type is null then 1 else 0 end,
-                case when rows_resolved.row_kind = 'participating' then 0 else 1 end,
+                case when rows_resolved.agency_type is null then 1 else 0 end asc,
+                case when rows_resolved.row_kind = 'participating' then 0 else 1 end asc,
                 rows_resolved.published_date desc,
                 rows_resolved.sheet_row_number asc
         ) as type_rank

@@ -102,8 +102,8 @@ successor_candidates as (
             removal.agency_id = later.agency_id
             and removal.support_type = later.support_type
             and removal.agreement_id <> later.agreement_id
-            and later.first_seq <= removal.last_seq + 1
-            and later.last_seq >= removal.last_seq + 1
+            and removal.last_seq + 1 >= later.first_seq
+            and removal.last_seq + 1 <= later.last_seq
             and removal.first_seq < later.first_seq
     where not removal.is_active
 ),
