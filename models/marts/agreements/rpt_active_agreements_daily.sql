@@ -44,7 +44,7 @@ calendar as (
     union all
     select {{ dbt.dateadd('day', 1, 'calendar.as_of_date') }} as as_of_date
     from calendar
-    where calendar.as_of_date < (select max(published_date) from publications)
+    where calendar.as_of_date < (select max(publications.published_date) from publications)
 ),
 
 states as (
