@@ -152,11 +152,13 @@ def land(
         columns = [c for c, _ in LINEAGE_COLUMNS[3:4]]  # _row_number comes from the parsed rows
         if parsed.frame is not None:
             con.register("_incoming", parsed.frame)
-            data_cols = [c for c in parsed.frame.columns if c != "_row_number"]
-            select = "select " + ", ".join(f'"{c}"' for c in columns + data_cols) + " from _incoming"
-        elif parsed.relation_sql is not None:
+        if parsed.relation_sql is not None:
+            # a DuckDB SELECT (may read a file itself, or the frame registered as _incoming)
             data_cols = parsed.meta.get("columns") or []
             select = parsed.relation_sql
+        elif parsed.frame is not None:
+            data_cols = [c for c in parsed.frame.columns if c != "_row_number"]
+            select = "select " + ", ".join(f'"{c}"' for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
         target_cols = ["_file_sha256", "_source_file", "_sheet", "_loaded_at", *columns, *data_cols]

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .ice_sheets import write_ice_sheets
+from .ledger import write_ledger
 
 # One writer per source: writer(dest) -> list of paths written.
 WRITERS: list[Callable[[Path], list[Path]]] = [
     write_ice_sheets,
+    write_ledger,
 ]
 
 
@@ -27,4 +29,4 @@ def generate(dest: Path) -> list[Path]:
     return written
 
 
-__all__ = ["WRITERS", "generate", "write_ice_sheets"]
+__all__ = ["WRITERS", "generate", "write_ice_sheets", "write_ledger"]

@@ -74,7 +74,9 @@ class Parsed:
     """Rows ready to land in one raw table, plus what goes into the load manifest.
 
     ``frame`` holds the rows (without lineage columns, which landing adds). Sources with very large
-    files may instead give ``relation_sql``: a DuckDB SELECT that landing inserts from directly.
+    files may instead give ``relation_sql``: a DuckDB SELECT that landing inserts from directly
+    (``_row_number`` first, then ``meta["columns"]`` in order). When both are given, the frame is
+    registered as ``_incoming`` for that SELECT to read (one parsing SQL for CSV and xlsx rows).
     """
 
     source: str
