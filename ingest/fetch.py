@@ -86,7 +86,7 @@ def fetch(dest: Path, *, console: Console, err_console: Console) -> int:
     for src in load_sources():
         url = src["url"]
         try:
-            data, headers = _get(url)
+            data, _headers = _get(url)
             if src["kind"] == "file":
                 _write_atomic(dest / src["dest"], data)
                 console.print(f"fetched {src['name']} -> {dest / src['dest']}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -52,8 +53,10 @@ def parse_signed(value: object, *, today: dt.date | None = None) -> SignedParse:
             d = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
         except OverflowError:
             return SignedParse(printed, None, "unparseable")
-        return SignedParse(printed, d, "serial_number") if _plausible(d, today) else SignedParse(
-            printed, None, "unparseable"
+        return (
+            SignedParse(printed, d, "serial_number")
+            if _plausible(d, today)
+            else SignedParse(printed, None, "unparseable")
         )
     printed = str(value)
     text = printed.strip()
@@ -120,6 +123,7 @@ def looks_like_url(text: str | None) -> bool:
     return bool(text) and bool(_URL_LIKE.match(text))
 
 
+@lru_cache(maxsize=65536)
 def normalize_url(target: str | None) -> str | None:
     """The document address behind a printed link target.
 

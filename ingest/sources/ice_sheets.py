@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -72,9 +72,11 @@ PARTICIPATING_COLUMNS = [
     ("signed_parse_status", "varchar"),
     ("moa", "varchar"),
     ("moa_link_target", "varchar"),
+    ("moa_link_origin", "varchar"),
     ("moa_url", "varchar"),
     ("addendum", "varchar"),
     ("addendum_link_target", "varchar"),
+    ("addendum_link_origin", "varchar"),
     ("addendum_url", "varchar"),
 ]
 PENDING_COLUMNS = [
@@ -109,7 +111,10 @@ class IceSheets(Source):
     """ICE participating / pending sheets -> raw.ice_participating_rows, raw.ice_pending_rows."""
 
     name = "ice"
-    tables = {"ice_participating_rows": PARTICIPATING_COLUMNS, "ice_pending_rows": PENDING_COLUMNS}
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {
+        "ice_participating_rows": PARTICIPATING_COLUMNS,
+        "ice_pending_rows": PENDING_COLUMNS,
+    }
 
     def detect(self, file: FileInfo) -> Detection | None:
         if not file.is_excel:
@@ -199,14 +204,17 @@ class IceSheets(Source):
                         continue
                     key = HEADER_COLUMNS[col]
                     target = sheet.hyperlink(excel_row, sheet.first_col + col_of[col])
+                    origin = "hyperlink" if target is not None else None
                     if target is None and looks_like_url(rec.get(key)):
-                        target = rec[key]  # the address printed as text (HTML era, one 2025-05 cell)
+                        target, origin = rec[key], "text"  # the address printed as text (HTML era)
                     rec[f"{key}_link_target"] = target
+                    rec[f"{key}_link_origin"] = origin
                     rec[f"{key}_url"] = normalize_url(target)
             records.append(rec)
         if not records:
             raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
-        columns = ["_row_number"] + [c for c, _ in (PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS)]
+        spec = PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS
+        columns = ["_row_number"] + [c for c, _ in spec]
         frame = pd.DataFrame.from_records(records, columns=columns)
         meta: dict[str, Any] = {"header": " | ".join(named)}
         latest = None

@@ -19,8 +19,7 @@ SAMPLE = REPO / "data" / "sample"
 
 def _digests(root: Path) -> dict[str, str]:
     return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*.xlsx"))
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*.xlsx"))
     }
 
 

@@ -57,8 +57,9 @@ final as (
     left join file_names
         on sequenced.publication_id = file_names.publication_id
     left join same_date
-        on sequenced.publication_kind = same_date.publication_kind
-        and sequenced.published_date = same_date.published_date
+        on
+            sequenced.publication_kind = same_date.publication_kind
+            and sequenced.published_date = same_date.published_date
 )
 
 select * from final

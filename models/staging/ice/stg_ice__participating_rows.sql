@@ -32,8 +32,10 @@ renamed as (
         signed_cell_type,
         signed_parse_status,
         moa_link_target,
+        moa_link_origin,
         moa_url,
         addendum_link_target,
+        addendum_link_origin,
         addendum_url,
 
         cast(signed_date as date) as signed_date,
