@@ -24,10 +24,7 @@ pep as (
         is_state_row,
         population_2024
     from {{ ref('stg_census__pep_county') }}
-    where file_sha256 = (
-        select file_sha256 from {{ ref('stg_census__pep_county') }}
-        order by loaded_at desc, file_sha256 limit 1
-    )
+    where {{ newest_file_filter(ref('stg_census__pep_county')) }}
 ),
 
 states as (
@@ -48,11 +45,11 @@ rates as (
     union all
 
     select
-        'Municipal',
-        'municipal_agencies_with_place_geoid',
-        0.85,
-        count(*),
-        sum(case when place_geoid is not null then 1 else 0 end)
+        'Municipal' as jurisdiction_level,
+        'municipal_agencies_with_place_geoid' as check_name,
+        0.85 as threshold,
+        count(*) as n_agencies,
+        sum(case when place_geoid is not null then 1 else 0 end) as n_matched
     from geography
     where jurisdiction_level = 'Municipal'
 ),
@@ -64,8 +61,9 @@ pep_state_sums as (
         sum(county_rows.population_2024) as county_sum
     from pep as state_rows
     inner join pep as county_rows
-        on state_rows.state_fips = county_rows.state_fips
-        and not county_rows.is_state_row
+        on
+            state_rows.state_fips = county_rows.state_fips
+            and not county_rows.is_state_row
     where state_rows.is_state_row
     group by state_rows.state_fips, state_rows.population_2024
 ),
@@ -90,8 +88,11 @@ checks as (
     select
         'agencies_placed_on_map' as check_name,
         'all agencies' as scope,
-        cast(sum(case when county_fips is not null or place_geoid is not null or jurisdiction_level = 'State'
-            then 1 else 0 end) as {{ dbt.type_string() }}) || '/' || cast(count(*) as {{ dbt.type_string() }})
+        cast(sum(case
+            when county_fips is not null or place_geoid is not null or jurisdiction_level = 'State'
+                then 1
+            else 0
+        end) as {{ dbt.type_string() }}) || '/' || cast(count(*) as {{ dbt.type_string() }})
             as observed,
         'state, county or place known' as expected,
         'info' as status
@@ -117,7 +118,8 @@ checks as (
         'see rpt_geography_unmatched' as expected,
         'info' as status
     from geography
-    where county_fips is null
+    where
+        county_fips is null
         and jurisdiction_level not in ('State', 'Municipal')
     group by county_unmatched_reason
 
@@ -130,7 +132,8 @@ checks as (
         'see rpt_geography_unmatched' as expected,
         'info' as status
     from geography
-    where place_geoid is null
+    where
+        place_geoid is null
         and jurisdiction_level = 'Municipal'
     group by place_unmatched_reason
 
@@ -140,7 +143,7 @@ checks as (
         'pep_county_rows_sum_to_state_row' as check_name,
         'census PEP states' as scope,
         cast(sum(case when county_sum <> state_population then 1 else 0 end) as {{ dbt.type_string() }})
-            || ' of ' || cast(count(*) as {{ dbt.type_string() }}) || ' states differ' as observed,
+        || ' of ' || cast(count(*) as {{ dbt.type_string() }}) || ' states differ' as observed,
         '0 states differ' as expected,
         case when sum(case when county_sum <> state_population then 1 else 0 end) = 0 then 'pass' else 'fail' end
             as status
@@ -152,7 +155,7 @@ checks as (
         'pep_state_rows_are_reference_states' as check_name,
         'census PEP states' as scope,
         cast(sum(case when states.state_fips is null then 1 else 0 end) as {{ dbt.type_string() }})
-            || ' unknown of ' || cast(count(*) as {{ dbt.type_string() }}) as observed,
+        || ' unknown of ' || cast(count(*) as {{ dbt.type_string() }}) as observed,
         '0 unknown' as expected,
         case when sum(case when states.state_fips is null then 1 else 0 end) = 0 then 'pass' else 'fail' end
             as status

@@ -9,7 +9,8 @@ newest_participating as (
         publication_id,
         published_date
     from {{ ref('dim_publications') }}
-    where kind = 'participating'
+    where
+        kind = 'participating'
         and is_latest
 ),
 
@@ -23,8 +24,7 @@ counties as (
 ),
 
 listed_agencies as (
-    select distinct
-        listings.agency_id
+    select distinct listings.agency_id
     from {{ ref('fct_agreement_listings') }} as listings
     inner join newest_participating
         on listings.publication_id = newest_participating.publication_id

@@ -23,7 +23,8 @@ missing_county as (
         'county' as missing_geography,
         county_unmatched_reason as reason
     from geography
-    where county_fips is null
+    where
+        county_fips is null
         and jurisdiction_level not in ('State', 'Municipal')
 ),
 
@@ -33,7 +34,8 @@ missing_place as (
         'place' as missing_geography,
         place_unmatched_reason as reason
     from geography
-    where place_geoid is null
+    where
+        place_geoid is null
         and jurisdiction_level = 'Municipal'
 ),
 

@@ -21,7 +21,7 @@ months as (
     union all
     select cast({{ dbt.dateadd('month', 1, 'months.month_start_date') }} as date) as month_start_date
     from months
-    where {{ dbt.dateadd('month', 1, 'months.month_start_date') }} <= (select max(published_date) from publications)
+    where {{ dbt.dateadd('month', 1, 'months.month_start_date') }} <= (select max(all_publications.published_date) from publications as all_publications)
 ),
 
 month_sequences as (
@@ -110,7 +110,8 @@ covered_counties as (
         state_code,
         county_fips
     from month_listings
-    where jurisdiction_level = 'County'
+    where
+        jurisdiction_level = 'County'
         and county_fips is not null
 ),
 
@@ -136,7 +137,8 @@ municipal_places as (
         min(county_fips) as county_fips,
         count(distinct county_fips) as n_county_values
     from month_listings
-    where jurisdiction_level = 'Municipal'
+    where
+        jurisdiction_level = 'Municipal'
         and place_geoid is not null
     group by month_start_date, state_code, place_geoid
 ),
@@ -156,8 +158,9 @@ municipal_classified as (
     inner join places
         on municipal_places.place_geoid = places.place_geoid
     left join covered_counties
-        on municipal_places.month_start_date = covered_counties.month_start_date
-        and municipal_places.county_fips = covered_counties.county_fips
+        on
+            municipal_places.month_start_date = covered_counties.month_start_date
+            and municipal_places.county_fips = covered_counties.county_fips
 ),
 
 municipal_population as (
@@ -217,12 +220,17 @@ final as (
         cast(coalesce(municipal_population.n_places_county_unknown, 0) as bigint) as n_places_county_unknown,
         cast(coalesce(covered_county_population.population_counties, 0) as bigint) as population_covered_by_counties,
         cast(coalesce(municipal_population.population_places_added, 0) as bigint) as population_covered_by_places,
-        cast(coalesce(covered_county_population.population_counties, 0)
-            + coalesce(municipal_population.population_places_added, 0) as bigint) as population_covered,
+        cast(
+            coalesce(covered_county_population.population_counties, 0)
+            + coalesce(municipal_population.population_places_added, 0) as bigint
+        ) as population_covered,
         states.population as state_population,
         cast(
-            (coalesce(covered_county_population.population_counties, 0)
-                + coalesce(municipal_population.population_places_added, 0)) * 1.0 / nullif(states.population, 0)
+            (
+                coalesce(covered_county_population.population_counties, 0)
+                + coalesce(municipal_population.population_places_added, 0)
+            ) * 1.0 / nullif(states.population, 0
+            )
             as decimal(7, 4)
         ) as population_covered_share,
         state_month_counts.n_state_agencies > 0 as has_statewide_agency,
@@ -230,11 +238,13 @@ final as (
         state_month_counts.published_date
     from state_month_counts
     left join covered_county_population
-        on state_month_counts.month_start_date = covered_county_population.month_start_date
-        and state_month_counts.state_code = covered_county_population.state_code
+        on
+            state_month_counts.month_start_date = covered_county_population.month_start_date
+            and state_month_counts.state_code = covered_county_population.state_code
     left join municipal_population
-        on state_month_counts.month_start_date = municipal_population.month_start_date
-        and state_month_counts.state_code = municipal_population.state_code
+        on
+            state_month_counts.month_start_date = municipal_population.month_start_date
+            and state_month_counts.state_code = municipal_population.state_code
     left join counties_per_state
         on state_month_counts.state_code = counties_per_state.state_code
     left join states

@@ -17,7 +17,8 @@ newest_participating as (
         publication_id,
         published_date
     from {{ ref('dim_publications') }}
-    where kind = 'participating'
+    where
+        kind = 'participating'
         and is_latest
 ),
 
@@ -26,7 +27,8 @@ newest_pending as (
         publication_id,
         published_date
     from {{ ref('dim_publications') }}
-    where kind = 'pending'
+    where
+        kind = 'pending'
         and is_latest
 ),
 
@@ -36,8 +38,9 @@ counties as (
         county_name,
         population_pep_2024
     from {{ ref('dim_counties') }}
-    where state_code = 'TX'
-        and population_pep_2024 >= (select population_threshold from sb8)
+    where
+        state_code = 'TX'
+        and population_pep_2024 >= (select sb8.population_threshold from sb8)
 ),
 
 sheriffs as (
@@ -47,7 +50,8 @@ sheriffs as (
         county_fips,
         last_pending_date
     from {{ ref('dim_agencies') }}
-    where state_code = 'TX'
+    where
+        state_code = 'TX'
         and jurisdiction_level = 'County'
         and lower(agency_name) like '%sheriff%'
         and county_fips is not null
