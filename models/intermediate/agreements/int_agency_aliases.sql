@@ -39,7 +39,7 @@ canonical_candidates as (
         row_number() over (
             partition by state_code, agency_slug
             order by
-                case when alias_canonical_name is not null then 0 else 1 end,
+                case when alias_canonical_name is not null and moved_to_name_key is null then 0 else 1 end,
                 last_printed_date desc nulls last,
                 n_rows_printed desc,
                 latest_printed_name
@@ -60,11 +60,15 @@ final as (
     select
         resolved.state_code,
         resolved.name_key,
-        resolved.state_code || '-' || resolved.agency_slug as agency_id,
+        resolved.state_code || '-' || {{ slugify('canonical.agency_name') }} as agency_id,
         canonical.agency_name,
         case
             when resolved.is_typo_merged then 'typo_tier'
-            when resolved.alias_canonical_name_key is not null then 'alias_seed'
+            when resolved.is_alias_seed_spelling then 'alias_seed'
+            when resolved.moved_by_rule = 'same_moa_file_moved' then 'moa_file_rename'
+            when resolved.moved_by_rule = 'agreement_agency_fixes' then 'alias_seed'
+            when resolved.alias_canonical_name_key is not null and resolved.name_key <> resolved.alias_canonical_name_key
+                then 'alias_seed'
             else 'exact_normalised'
         end as match_rule,
         resolved.latest_printed_name,

@@ -1,6 +1,10 @@
 {#- One transformation: collect every agency spelling (state_code, name_key) ever printed in a
     participating or pending sheet, or named by a reviewed seed, with when it was printed and the
-    alias tier applied (its spelling group). -#}
+    alias tier applied (its spelling group). A spelling whose every participating row was moved to one
+    other agency name (reviewed agreement_agency_fixes, or the same-MOA-file rule) joins that
+    agency's group: ICE renamed the agency, not just one agreement. group_slug is the merge key of
+    the normalisation tier: the slug (punctuation ignored) with PD / Dept expanded and a leading
+    'The', 'City of', 'Town of', 'Village of' or the state's own name dropped. -#}
 with
 
 rows_corrected as (
@@ -12,6 +16,13 @@ publications as (
         publication_id,
         published_date
     from {{ ref('stg_ice__publications') }}
+),
+
+states as (
+    select
+        state_code,
+        {{ slugify('state_name') }} as state_slug
+    from {{ ref('states') }}
 ),
 
 agency_aliases_seed as (
@@ -35,6 +46,21 @@ printed as (
         on rows_corrected.publication_id = publications.publication_id
     where rows_corrected.state_code is not null
         and rows_corrected.name_key is not null
+),
+
+moved_spellings as (
+    select
+        state_code,
+        name_key,
+        min(resolved_name_key) as moved_to_name_key,
+        min(agency_fix_rule) as moved_by_rule
+    from rows_corrected
+    where row_kind = 'participating'
+        and state_code is not null
+    group by state_code, name_key
+    having count(*) = sum(case when has_agency_fix then 1 else 0 end)
+        and count(distinct resolved_name_key) = 1
+        and count(distinct agency_fix_rule) = 1
 ),
 
 named_by_seeds as (
@@ -80,15 +106,18 @@ spellings as (
     select state_code, name_key from named_by_seeds
 ),
 
-final as (
+grouped as (
     select
         spellings.state_code,
         spellings.name_key,
         {{ slugify('spellings.name_key') }} as name_slug,
         coalesce(latest_spelling.agency_name_clean, agency_aliases_seed.canonical_name) as latest_printed_name,
-        agency_aliases_seed.canonical_name_key as alias_canonical_name_key,
-        agency_aliases_seed.canonical_name as alias_canonical_name,
-        {{ slugify('coalesce(agency_aliases_seed.canonical_name_key, spellings.name_key)') }} as group_slug,
+        coalesce(agency_aliases_seed.canonical_name_key, target_alias.canonical_name_key) as alias_canonical_name_key,
+        coalesce(agency_aliases_seed.canonical_name, target_alias.canonical_name) as alias_canonical_name,
+        agency_aliases_seed.alias_name_key is not null as is_alias_seed_spelling,
+        moved_spellings.moved_to_name_key,
+        moved_spellings.moved_by_rule,
+        {{ slugify('coalesce(agency_aliases_seed.canonical_name_key, target_alias.canonical_name_key, moved_spellings.moved_to_name_key, spellings.name_key)') }} as alias_slug,
         coalesce(printed_summary.n_rows_printed, 0) as n_rows_printed,
         printed_summary.first_participating_date,
         printed_summary.last_participating_date,
@@ -107,6 +136,39 @@ final as (
     left join agency_aliases_seed
         on spellings.state_code = agency_aliases_seed.state_code
         and spellings.name_key = agency_aliases_seed.alias_name_key
+    left join moved_spellings
+        on spellings.state_code = moved_spellings.state_code
+        and spellings.name_key = moved_spellings.name_key
+    left join agency_aliases_seed as target_alias
+        on moved_spellings.state_code = target_alias.state_code
+        and moved_spellings.moved_to_name_key = target_alias.alias_name_key
+),
+
+abbreviations_expanded as (
+    select
+        grouped.*,
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(grouped.alias_slug, '(^|-)pd(-|$)', '\1police-department\2', 'g'),
+                '(^|-)dept(-|$)', '\1department\2', 'g'
+            ),
+            '^(the|city-of|town-of|village-of)-', ''
+        ) as expanded_slug,
+        states.state_slug
+    from grouped
+    left join states
+        on grouped.state_code = states.state_code
+),
+
+final as (
+    select
+        abbreviations_expanded.*,
+        case
+            when abbreviations_expanded.expanded_slug like abbreviations_expanded.state_slug || '-%'
+                then substr(abbreviations_expanded.expanded_slug, length(abbreviations_expanded.state_slug) + 2)
+            else abbreviations_expanded.expanded_slug
+        end as group_slug
+    from abbreviations_expanded
 )
 
 select * from final

@@ -1,6 +1,8 @@
-{#- One transformation: apply the reviewed agreement-level agency fixes (seed agreement_agency_fixes,
-    keyed on the wrong printed value, support type and signing date) to the normalised rows, giving
-    each row the agency name it is resolved under (`resolved_name_key`). -#}
+{#- One transformation: move agreements ICE printed under the wrong or an outdated agency name: the
+    reviewed agreement-level fixes (seed agreement_agency_fixes, keyed on the wrong printed value,
+    support type and signing date) first, then the rule-detected moves (int_agreement_moves_detected:
+    same MOA file under a later name). Gives each row the agency name it is resolved under
+    (`resolved_name_key`). -#}
 with
 
 rows_normalised as (
@@ -17,18 +19,47 @@ agreement_agency_fixes as (
     from {{ ref('agreement_agency_fixes') }}
 ),
 
+agreement_moves as (
+    select
+        state_code,
+        support_type,
+        signed_date,
+        name_key,
+        moved_to_name_key,
+        moved_to_agency_name
+    from {{ ref('int_agreement_moves_detected') }}
+),
+
 final as (
     select
         rows_normalised.*,
-        coalesce({{ agency_name_key('agreement_agency_fixes.agency_name_fixed') }}, rows_normalised.name_key) as resolved_name_key,
-        coalesce(agreement_agency_fixes.agency_name_fixed, rows_normalised.agency_name_clean) as resolved_agency_name,
-        agreement_agency_fixes.agency_name_fixed is not null as has_agency_fix
+        coalesce(
+            {{ agency_name_key('agreement_agency_fixes.agency_name_fixed') }},
+            agreement_moves.moved_to_name_key,
+            rows_normalised.name_key
+        ) as resolved_name_key,
+        coalesce(
+            agreement_agency_fixes.agency_name_fixed,
+            agreement_moves.moved_to_agency_name,
+            rows_normalised.agency_name_clean
+        ) as resolved_agency_name,
+        case
+            when agreement_agency_fixes.agency_name_fixed is not null then 'agreement_agency_fixes'
+            when agreement_moves.moved_to_name_key is not null then 'same_moa_file_moved'
+        end as agency_fix_rule,
+        agreement_agency_fixes.agency_name_fixed is not null or agreement_moves.moved_to_name_key is not null as has_agency_fix
     from rows_normalised
     left join agreement_agency_fixes
         on rows_normalised.state_code = agreement_agency_fixes.state_code
         and rows_normalised.name_key = agreement_agency_fixes.name_key
         and rows_normalised.support_type = agreement_agency_fixes.support_type
         and rows_normalised.signed_date = agreement_agency_fixes.signed_date
+        and rows_normalised.row_kind = 'participating'
+    left join agreement_moves
+        on rows_normalised.state_code = agreement_moves.state_code
+        and rows_normalised.name_key = agreement_moves.name_key
+        and rows_normalised.support_type = agreement_moves.support_type
+        and rows_normalised.signed_date = agreement_moves.signed_date
         and rows_normalised.row_kind = 'participating'
 )
 

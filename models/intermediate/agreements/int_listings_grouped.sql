@@ -40,9 +40,11 @@ distinct_printed as (
         signed_date,
         count(*) as n_printed_rows,
         count(distinct
-            coalesce(state_code, '') || '|' || coalesce(name_key, '') || '|' || coalesce(agency_type, '') || '|'
-            || coalesce(lower(county_name), '') || '|' || coalesce(moa_url, '') || '|' || coalesce(addendum_url, '') || '|'
-            || coalesce(lower({{ collapse_whitespace('moa_printed') }}), '') || '|' || coalesce(lower({{ collapse_whitespace('addendum_printed') }}), '')
+            upper(trim(coalesce(state_printed, ''))) || '|' || lower(trim(coalesce(agency_name_printed, ''))) || '|'
+            || lower(trim(coalesce(agency_type_printed, ''))) || '|' || lower(trim(coalesce(county_printed, ''))) || '|'
+            || lower(trim(coalesce(support_type_printed, ''))) || '|' || coalesce(cast(signed_date as {{ dbt.type_string() }}), '') || '|'
+            || coalesce(moa_url, '') || '|' || coalesce(addendum_url, '') || '|'
+            || lower(trim(coalesce(moa_printed, ''))) || '|' || lower(trim(coalesce(addendum_printed, '')))
         ) as n_distinct_printed_rows,
         max(case when has_agency_fix then 1 else 0 end) = 1 as has_agency_fix
     from rows_resolved
