@@ -24,5 +24,6 @@ select coalesce(newest_listed.agreement_id, active.agreement_id) as agreement_id
 from newest_listed
 full outer join active
     on newest_listed.agreement_id = active.agreement_id
-where newest_listed.agreement_id is null
+where
+    newest_listed.agreement_id is null
     or active.agreement_id is null

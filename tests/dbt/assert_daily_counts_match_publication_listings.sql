@@ -16,7 +16,8 @@ publications as (
         publication_id,
         published_date
     from {{ ref('dim_publications') }}
-    where kind = 'participating'
+    where
+        kind = 'participating'
         and n_publications_same_date = 1
 ),
 
@@ -42,7 +43,8 @@ from daily
 inner join publications
     on daily.as_of_date = publications.published_date
 full outer join listed
-    on daily.as_of_date = listed.published_date
-    and daily.state_code = listed.state_code
-    and daily.support_type = listed.support_type
+    on
+        daily.as_of_date = listed.published_date
+        and daily.state_code = listed.state_code
+        and daily.support_type = listed.support_type
 where coalesce(daily.n_active_agreements, 0) <> coalesce(listed.n_listings, 0)

@@ -6,7 +6,8 @@ printed as (
     select
         publication_id,
         count(*) as n_rows,
-        count(distinct
+        count(
+            distinct
             upper(trim(coalesce(state_printed, ''))) || '|' || lower(trim(coalesce(agency_name_printed, ''))) || '|'
             || lower(trim(coalesce(agency_type_printed, ''))) || '|' || lower(trim(coalesce(county_printed, ''))) || '|'
             || lower(trim(coalesce(support_type_printed, ''))) || '|' || coalesce(cast(signed_date as {{ dbt.type_string() }}), '') || '|'
@@ -35,6 +36,7 @@ select
 from printed
 left join listed
     on printed.publication_id = listed.publication_id
-where listed.publication_id is null
+where
+    listed.publication_id is null
     or printed.n_rows <> listed.n_printed_rows
     or printed.n_distinct_rows <> listed.n_distinct_printed_rows

@@ -34,13 +34,22 @@ merged_spellings as (
         count(distinct rows_resolved.name_key) as n_spellings
     from rows_resolved
     inner join aliases
-        on rows_resolved.state_code = aliases.state_code
-        and rows_resolved.name_key = aliases.name_key
+        on
+            rows_resolved.state_code = aliases.state_code
+            and rows_resolved.name_key = aliases.name_key
     where aliases.match_rule = 'typo_tier'
     group by rows_resolved.publication_id, rows_resolved.agency_id
     having count(distinct rows_resolved.name_key) > 1
 )
 
-select publication_id, name_key as detail, 'one spelling, several agency ids' as problem from split_spellings
+select
+    publication_id,
+    name_key as detail,
+    'one spelling, several agency ids' as problem
+from split_spellings
 union all
-select publication_id, agency_id as detail, 'typo-tier spellings printed together' as problem from merged_spellings
+select
+    publication_id,
+    agency_id as detail,
+    'typo-tier spellings printed together' as problem
+from merged_spellings

@@ -6,5 +6,6 @@ select
 from {{ ref('fct_agreements') }} as agreements
 inner join {{ ref('fct_agreement_listings') }} as listings
     on agreements.agreement_id = listings.agreement_id
-where agreements.removed_by_date is not null
+where
+    agreements.removed_by_date is not null
     and listings.published_date >= agreements.removed_by_date

@@ -24,11 +24,13 @@ resolved as (
         first_hop.newer_group_slug is not null as is_typo_merged
     from spellings
     left join typo_merges as first_hop
-        on spellings.state_code = first_hop.state_code
-        and spellings.group_slug = first_hop.older_group_slug
+        on
+            spellings.state_code = first_hop.state_code
+            and spellings.group_slug = first_hop.older_group_slug
     left join typo_merges as second_hop
-        on first_hop.state_code = second_hop.state_code
-        and first_hop.newer_group_slug = second_hop.older_group_slug
+        on
+            first_hop.state_code = second_hop.state_code
+            and first_hop.newer_group_slug = second_hop.older_group_slug
 ),
 
 canonical_candidates as (
@@ -39,10 +41,10 @@ canonical_candidates as (
         row_number() over (
             partition by state_code, agency_slug
             order by
-                case when alias_canonical_name is not null and moved_to_name_key is null then 0 else 1 end,
+                case when alias_canonical_name is not null and moved_to_name_key is null then 0 else 1 end asc,
                 last_printed_date desc nulls last,
                 n_rows_printed desc,
-                latest_printed_name
+                latest_printed_name asc
         ) as canonical_rank
     from resolved
 ),
@@ -77,8 +79,9 @@ final as (
         resolved.last_printed_date
     from resolved
     inner join canonical
-        on resolved.state_code = canonical.state_code
-        and resolved.agency_slug = canonical.agency_slug
+        on
+            resolved.state_code = canonical.state_code
+            and resolved.agency_slug = canonical.agency_slug
 )
 
 select * from final

@@ -44,7 +44,8 @@ printed as (
     from rows_corrected
     inner join publications
         on rows_corrected.publication_id = publications.publication_id
-    where rows_corrected.state_code is not null
+    where
+        rows_corrected.state_code is not null
         and rows_corrected.name_key is not null
 ),
 
@@ -55,20 +56,30 @@ moved_spellings as (
         min(resolved_name_key) as moved_to_name_key,
         min(agency_fix_rule) as moved_by_rule
     from rows_corrected
-    where row_kind = 'participating'
+    where
+        row_kind = 'participating'
         and state_code is not null
     group by state_code, name_key
-    having count(*) = sum(case when has_agency_fix then 1 else 0 end)
+    having
+        count(*) = sum(case when has_agency_fix then 1 else 0 end)
         and count(distinct resolved_name_key) = 1
         and count(distinct agency_fix_rule) = 1
 ),
 
 named_by_seeds as (
-    select state_code, alias_name_key as name_key from agency_aliases_seed
+    select
+        state_code,
+        alias_name_key as name_key
+    from agency_aliases_seed
     union
-    select state_code, canonical_name_key as name_key from agency_aliases_seed
+    select
+        state_code,
+        canonical_name_key as name_key
+    from agency_aliases_seed
     union
-    select distinct state_code, resolved_name_key as name_key
+    select distinct
+        state_code,
+        resolved_name_key as name_key
     from rows_corrected
     where has_agency_fix
 ),
@@ -80,7 +91,7 @@ latest_spelling as (
         agency_name_clean,
         row_number() over (
             partition by state_code, name_key
-            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end, agency_name_clean
+            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end asc, agency_name_clean asc
         ) as spelling_rank
     from printed
 ),
@@ -101,9 +112,15 @@ printed_summary as (
 ),
 
 spellings as (
-    select state_code, name_key from printed_summary
+    select
+        state_code,
+        name_key
+    from printed_summary
     union
-    select state_code, name_key from named_by_seeds
+    select
+        state_code,
+        name_key
+    from named_by_seeds
 ),
 
 grouped as (
@@ -127,21 +144,26 @@ grouped as (
         printed_summary.last_printed_date
     from spellings
     left join printed_summary
-        on spellings.state_code = printed_summary.state_code
-        and spellings.name_key = printed_summary.name_key
+        on
+            spellings.state_code = printed_summary.state_code
+            and spellings.name_key = printed_summary.name_key
     left join latest_spelling
-        on spellings.state_code = latest_spelling.state_code
-        and spellings.name_key = latest_spelling.name_key
-        and latest_spelling.spelling_rank = 1
+        on
+            spellings.state_code = latest_spelling.state_code
+            and spellings.name_key = latest_spelling.name_key
+            and latest_spelling.spelling_rank = 1
     left join agency_aliases_seed
-        on spellings.state_code = agency_aliases_seed.state_code
-        and spellings.name_key = agency_aliases_seed.alias_name_key
+        on
+            spellings.state_code = agency_aliases_seed.state_code
+            and spellings.name_key = agency_aliases_seed.alias_name_key
     left join moved_spellings
-        on spellings.state_code = moved_spellings.state_code
-        and spellings.name_key = moved_spellings.name_key
+        on
+            spellings.state_code = moved_spellings.state_code
+            and spellings.name_key = moved_spellings.name_key
     left join agency_aliases_seed as target_alias
-        on moved_spellings.state_code = target_alias.state_code
-        and moved_spellings.moved_to_name_key = target_alias.alias_name_key
+        on
+            moved_spellings.state_code = target_alias.state_code
+            and moved_spellings.moved_to_name_key = target_alias.alias_name_key
 ),
 
 abbreviations_expanded as (

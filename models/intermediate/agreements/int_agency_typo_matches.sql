@@ -22,7 +22,8 @@ rows_corrected as (
         support_type,
         signed_date
     from {{ ref('int_ice_rows_corrected') }}
-    where state_code is not null
+    where
+        state_code is not null
         and resolved_name_key is not null
 ),
 
@@ -32,8 +33,9 @@ row_groups as (
         spellings.group_slug
     from rows_corrected
     inner join spellings
-        on rows_corrected.state_code = spellings.state_code
-        and rows_corrected.resolved_name_key = spellings.name_key
+        on
+            rows_corrected.state_code = spellings.state_code
+            and rows_corrected.resolved_name_key = spellings.name_key
 ),
 
 group_dates as (
@@ -53,7 +55,8 @@ group_signatures as (
         support_type,
         signed_date
     from row_groups
-    where row_kind = 'participating'
+    where
+        row_kind = 'participating'
         and signed_date is not null
 ),
 
@@ -76,9 +79,10 @@ spelling_pairs as (
         least(length(left_spelling.name_key), length(right_spelling.name_key)) as shorter_length
     from spellings as left_spelling
     inner join spellings as right_spelling
-        on left_spelling.state_code = right_spelling.state_code
-        and left_spelling.group_slug < right_spelling.group_slug
-        and abs(length(left_spelling.name_key) - length(right_spelling.name_key)) <= 12
+        on
+            left_spelling.state_code = right_spelling.state_code
+            and left_spelling.group_slug < right_spelling.group_slug
+            and abs(length(left_spelling.name_key) - length(right_spelling.name_key)) <= 12
 ),
 
 closest_pairs as (
@@ -95,7 +99,8 @@ closest_pairs as (
             order by n_edits, left_name_key, right_name_key
         ) as pair_rank
     from spelling_pairs
-    where n_edits <= 4
+    where
+        n_edits <= 4
         or n_edits <= 0.2 * shorter_length
         or strpos(left_name_key, right_name_key) > 0
         or strpos(right_name_key, left_name_key) > 0
@@ -109,10 +114,11 @@ shared_signatures as (
         count(*) as n_shared_signatures
     from group_signatures as left_signature
     inner join group_signatures as right_signature
-        on left_signature.state_code = right_signature.state_code
-        and left_signature.support_type = right_signature.support_type
-        and left_signature.signed_date = right_signature.signed_date
-        and left_signature.group_slug < right_signature.group_slug
+        on
+            left_signature.state_code = right_signature.state_code
+            and left_signature.support_type = right_signature.support_type
+            and left_signature.signed_date = right_signature.signed_date
+            and left_signature.group_slug < right_signature.group_slug
     group by left_signature.state_code, left_signature.group_slug, right_signature.group_slug
 ),
 
@@ -124,9 +130,10 @@ co_listed as (
         count(*) as n_shared_publications
     from group_publications as left_publication
     inner join group_publications as right_publication
-        on left_publication.state_code = right_publication.state_code
-        and left_publication.publication_id = right_publication.publication_id
-        and left_publication.group_slug < right_publication.group_slug
+        on
+            left_publication.state_code = right_publication.state_code
+            and left_publication.publication_id = right_publication.publication_id
+            and left_publication.group_slug < right_publication.group_slug
     group by left_publication.state_code, left_publication.group_slug, right_publication.group_slug
 ),
 
@@ -147,19 +154,23 @@ evaluated as (
         right_dates.last_printed_date as right_last_printed_date
     from closest_pairs
     left join shared_signatures
-        on closest_pairs.state_code = shared_signatures.state_code
-        and closest_pairs.left_group_slug = shared_signatures.left_group_slug
-        and closest_pairs.right_group_slug = shared_signatures.right_group_slug
+        on
+            closest_pairs.state_code = shared_signatures.state_code
+            and closest_pairs.left_group_slug = shared_signatures.left_group_slug
+            and closest_pairs.right_group_slug = shared_signatures.right_group_slug
     left join co_listed
-        on closest_pairs.state_code = co_listed.state_code
-        and closest_pairs.left_group_slug = co_listed.left_group_slug
-        and closest_pairs.right_group_slug = co_listed.right_group_slug
+        on
+            closest_pairs.state_code = co_listed.state_code
+            and closest_pairs.left_group_slug = co_listed.left_group_slug
+            and closest_pairs.right_group_slug = co_listed.right_group_slug
     left join group_dates as left_dates
-        on closest_pairs.state_code = left_dates.state_code
-        and closest_pairs.left_group_slug = left_dates.group_slug
+        on
+            closest_pairs.state_code = left_dates.state_code
+            and closest_pairs.left_group_slug = left_dates.group_slug
     left join group_dates as right_dates
-        on closest_pairs.state_code = right_dates.state_code
-        and closest_pairs.right_group_slug = right_dates.group_slug
+        on
+            closest_pairs.state_code = right_dates.state_code
+            and closest_pairs.right_group_slug = right_dates.group_slug
     where closest_pairs.pair_rank = 1
 ),
 
@@ -200,8 +211,9 @@ edge_targets as (
         coalesce(next_edge.newer_group_slug, typo_edges.newer_group_slug) as final_group_slug
     from typo_edges
     left join typo_edges as next_edge
-        on typo_edges.state_code = next_edge.state_code
-        and typo_edges.newer_group_slug = next_edge.older_group_slug
+        on
+            typo_edges.state_code = next_edge.state_code
+            and typo_edges.newer_group_slug = next_edge.older_group_slug
 ),
 
 merge_counts as (
@@ -222,25 +234,33 @@ final as (
         oriented.older_name_key,
         oriented.newer_name_key,
         case
-            when oriented.is_sequential and oriented.is_close_enough and merge_counts.n_typo_targets = 1
-                and (merge_counts.final_group_slug = oriented.newer_group_slug
+            when
+                oriented.is_sequential and oriented.is_close_enough and merge_counts.n_typo_targets = 1
+                and (
+                    merge_counts.final_group_slug = oriented.newer_group_slug
                     or not exists (
                         select 1
                         from typo_edges
-                        where typo_edges.state_code = oriented.state_code
+                        where
+                            typo_edges.state_code = oriented.state_code
                             and typo_edges.older_group_slug = oriented.older_group_slug
                             and typo_edges.newer_group_slug = merge_counts.final_group_slug
-                    ))
+                    )
+                )
                 then 'typo_tier'
             when oriented.is_sequential and oriented.is_close_enough and merge_counts.n_typo_targets = 1
                 then 'typo_tier_redundant'
-            when oriented.n_shared_publications = 0
+            when
+                oriented.n_shared_publications = 0
                 and (oriented.n_shared_signatures > 0 or oriented.n_edits <= 2)
                 then 'candidate'
-            when oriented.n_shared_signatures > 0
+            when
+                oriented.n_shared_signatures > 0
                 and oriented.n_shared_publications <= 2
-                and (strpos(oriented.older_name_key, oriented.newer_name_key) > 0
-                    or strpos(oriented.newer_name_key, oriented.older_name_key) > 0)
+                and (
+                    strpos(oriented.older_name_key, oriented.newer_name_key) > 0
+                    or strpos(oriented.newer_name_key, oriented.older_name_key) > 0
+                )
                 then 'candidate'
             else 'distinct'
         end as decision,
@@ -259,8 +279,9 @@ final as (
         oriented.n_shared_publications
     from oriented
     left join merge_counts
-        on oriented.state_code = merge_counts.state_code
-        and oriented.older_group_slug = merge_counts.older_group_slug
+        on
+            oriented.state_code = merge_counts.state_code
+            and oriented.older_group_slug = merge_counts.older_group_slug
 )
 
 select * from final

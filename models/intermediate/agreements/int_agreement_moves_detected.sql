@@ -17,7 +17,8 @@ rows_normalised as (
         publication_id,
         lower(regexp_replace(moa_url, '^.*/', '')) as moa_file
     from {{ ref('int_ice_rows_normalised') }}
-    where row_kind = 'participating'
+    where
+        row_kind = 'participating'
         and moa_url is not null
         and signed_date is not null
         and state_code is not null
@@ -51,14 +52,14 @@ spellings as (
 ranked as (
     select
         spellings.*,
-        count(*) over (partition by state_code, support_type, signed_date, moa_file) as n_names,
+        count(*) over (partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file) as n_names,
         row_number() over (
-            partition by state_code, support_type, signed_date, moa_file
-            order by last_printed_date desc, name_key
+            partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
+            order by spellings.last_printed_date desc, spellings.name_key asc
         ) as recency_rank,
-        lag(last_printed_date) over (
-            partition by state_code, support_type, signed_date, moa_file
-            order by first_printed_date, name_key
+        lag(spellings.last_printed_date) over (
+            partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
+            order by spellings.first_printed_date, spellings.name_key
         ) as previous_name_last_printed_date
     from spellings
 ),
@@ -90,11 +91,13 @@ final as (
         ranked.last_printed_date
     from ranked
     inner join groups
-        on ranked.state_code = groups.state_code
-        and ranked.support_type = groups.support_type
-        and ranked.signed_date = groups.signed_date
-        and ranked.moa_file = groups.moa_file
-    where groups.n_overlaps = 0
+        on
+            ranked.state_code = groups.state_code
+            and ranked.support_type = groups.support_type
+            and ranked.signed_date = groups.signed_date
+            and ranked.moa_file = groups.moa_file
+    where
+        groups.n_overlaps = 0
         and ranked.name_key <> groups.moved_to_name_key
 )
 

@@ -35,9 +35,10 @@ heads as (
     select series.*
     from series
     left join corrections
-        on series.agency_id = corrections.agency_id
-        and series.support_type = corrections.support_type
-        and series.signed_date = corrections.signed_date_before
+        on
+            series.agency_id = corrections.agency_id
+            and series.support_type = corrections.support_type
+            and series.signed_date = corrections.signed_date_before
     where corrections.agency_id is null
 ),
 
@@ -60,9 +61,10 @@ chain as (
         chain.n_corrections_after + 1 as n_corrections_after
     from chain
     inner join corrections
-        on chain.agency_id = corrections.agency_id
-        and chain.support_type = corrections.support_type
-        and chain.signed_date = corrections.signed_date_after
+        on
+            chain.agency_id = corrections.agency_id
+            and chain.support_type = corrections.support_type
+            and chain.signed_date = corrections.signed_date_after
 ),
 
 final as (

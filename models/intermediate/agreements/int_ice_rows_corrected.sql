@@ -32,7 +32,30 @@ agreement_moves as (
 
 final as (
     select
-        rows_normalised.*,
+        rows_normalised.row_id,
+        rows_normalised.row_kind,
+        rows_normalised.publication_id,
+        rows_normalised.state_code,
+        rows_normalised.name_key,
+        rows_normalised.agency_name_clean,
+        rows_normalised.support_type,
+        rows_normalised.support_type_code,
+        rows_normalised.agency_type,
+        rows_normalised.county_name,
+        rows_normalised.state_match_rule,
+        rows_normalised.state_printed,
+        rows_normalised.agency_name_printed,
+        rows_normalised.agency_type_printed,
+        rows_normalised.county_printed,
+        rows_normalised.support_type_printed,
+        rows_normalised.signed_printed,
+        rows_normalised.moa_printed,
+        rows_normalised.addendum_printed,
+        rows_normalised.moa_url,
+        rows_normalised.addendum_url,
+        rows_normalised.sheet_row_number,
+        rows_normalised.is_moa_pending,
+        rows_normalised.signed_date,
         coalesce(
             {{ agency_name_key('agreement_agency_fixes.agency_name_fixed') }},
             agreement_moves.moved_to_name_key,
@@ -50,17 +73,19 @@ final as (
         agreement_agency_fixes.agency_name_fixed is not null or agreement_moves.moved_to_name_key is not null as has_agency_fix
     from rows_normalised
     left join agreement_agency_fixes
-        on rows_normalised.state_code = agreement_agency_fixes.state_code
-        and rows_normalised.name_key = agreement_agency_fixes.name_key
-        and rows_normalised.support_type = agreement_agency_fixes.support_type
-        and rows_normalised.signed_date = agreement_agency_fixes.signed_date
-        and rows_normalised.row_kind = 'participating'
+        on
+            rows_normalised.state_code = agreement_agency_fixes.state_code
+            and rows_normalised.name_key = agreement_agency_fixes.name_key
+            and rows_normalised.support_type = agreement_agency_fixes.support_type
+            and rows_normalised.signed_date = agreement_agency_fixes.signed_date
+            and rows_normalised.row_kind = 'participating'
     left join agreement_moves
-        on rows_normalised.state_code = agreement_moves.state_code
-        and rows_normalised.name_key = agreement_moves.name_key
-        and rows_normalised.support_type = agreement_moves.support_type
-        and rows_normalised.signed_date = agreement_moves.signed_date
-        and rows_normalised.row_kind = 'participating'
+        on
+            rows_normalised.state_code = agreement_moves.state_code
+            and rows_normalised.name_key = agreement_moves.name_key
+            and rows_normalised.support_type = agreement_moves.support_type
+            and rows_normalised.signed_date = agreement_moves.signed_date
+            and rows_normalised.row_kind = 'participating'
 )
 
 select * from final

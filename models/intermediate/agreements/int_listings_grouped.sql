@@ -39,7 +39,8 @@ distinct_printed as (
         support_type,
         signed_date,
         count(*) as n_printed_rows,
-        count(distinct
+        count(
+            distinct
             upper(trim(coalesce(state_printed, ''))) || '|' || lower(trim(coalesce(agency_name_printed, ''))) || '|'
             || lower(trim(coalesce(agency_type_printed, ''))) || '|' || lower(trim(coalesce(county_printed, ''))) || '|'
             || lower(trim(coalesce(support_type_printed, ''))) || '|' || coalesce(cast(signed_date as {{ dbt.type_string() }}), '') || '|'
@@ -83,10 +84,11 @@ final as (
         ranked.published_date
     from ranked
     inner join distinct_printed
-        on ranked.publication_id = distinct_printed.publication_id
-        and ranked.agency_id = distinct_printed.agency_id
-        and ranked.support_type = distinct_printed.support_type
-        and ranked.signed_date is not distinct from distinct_printed.signed_date
+        on
+            ranked.publication_id = distinct_printed.publication_id
+            and ranked.agency_id = distinct_printed.agency_id
+            and ranked.support_type = distinct_printed.support_type
+            and ranked.signed_date is not distinct from distinct_printed.signed_date
     where ranked.row_rank = 1
 )
 

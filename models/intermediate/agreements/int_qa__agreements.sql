@@ -63,6 +63,12 @@ per_publication as (
     group by publications.publication_id, publications.published_date, publications.n_rows, publications.is_latest
 ),
 
+active_count as (
+    select count(*) as n_active
+    from agreements
+    where status = 'Active'
+),
+
 checks as (
     select
         'listings_account_for_every_printed_row' as check_name,
@@ -88,11 +94,12 @@ checks as (
     select
         'active_agreements_equal_newest_listings' as check_name,
         'newest participating publication' as scope,
-        cast((select count(*) from agreements where status = 'Active') as {{ dbt.type_string() }}) as observed,
-        cast(n_listings as {{ dbt.type_string() }}) as expected,
-        case when (select count(*) from agreements where status = 'Active') = n_listings then 'pass' else 'fail' end as status
+        cast(active_count.n_active as {{ dbt.type_string() }}) as observed,
+        cast(per_publication.n_listings as {{ dbt.type_string() }}) as expected,
+        case when active_count.n_active = per_publication.n_listings then 'pass' else 'fail' end as status
     from per_publication
-    where is_latest
+    cross join active_count
+    where per_publication.is_latest
 
     union all
 

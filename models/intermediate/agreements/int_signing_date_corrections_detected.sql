@@ -44,15 +44,17 @@ series_ends as (
         first_listing.has_moa_url as first_has_moa_url
     from series
     inner join listings as last_listing
-        on series.agency_id = last_listing.agency_id
-        and series.support_type = last_listing.support_type
-        and series.signed_date = last_listing.signed_date
-        and series.last_seq = last_listing.publication_seq
+        on
+            series.agency_id = last_listing.agency_id
+            and series.support_type = last_listing.support_type
+            and series.signed_date = last_listing.signed_date
+            and series.last_seq = last_listing.publication_seq
     inner join listings as first_listing
-        on series.agency_id = first_listing.agency_id
-        and series.support_type = first_listing.support_type
-        and series.signed_date = first_listing.signed_date
-        and series.first_seq = first_listing.publication_seq
+        on
+            series.agency_id = first_listing.agency_id
+            and series.support_type = first_listing.support_type
+            and series.signed_date = first_listing.signed_date
+            and series.first_seq = first_listing.publication_seq
 ),
 
 moa_files as (
@@ -74,16 +76,18 @@ same_file_edges as (
         'same_moa_file' as correction_rule
     from series_ends as older
     inner join series_ends as newer
-        on older.agency_id = newer.agency_id
-        and older.support_type = newer.support_type
-        and older.signed_date <> newer.signed_date
-        and older.last_seq < newer.first_seq
+        on
+            older.agency_id = newer.agency_id
+            and older.support_type = newer.support_type
+            and older.signed_date <> newer.signed_date
+            and older.last_seq < newer.first_seq
     where exists (
         select 1
         from moa_files as older_file
         inner join moa_files as newer_file
             on older_file.moa_file = newer_file.moa_file
-        where older_file.agency_id = older.agency_id
+        where
+            older_file.agency_id = older.agency_id
             and older_file.support_type = older.support_type
             and older_file.signed_date = older.signed_date
             and newer_file.agency_id = newer.agency_id
@@ -121,19 +125,23 @@ pending_edges as (
         case when newer.first_has_moa_url then 'link_pending_then_posted' else 'link_pending_redated' end as correction_rule
     from series_ends as older
     inner join series_ends as newer
-        on older.agency_id = newer.agency_id
-        and older.support_type = newer.support_type
-        and older.last_seq + 1 = newer.first_seq
-        and older.signed_date <> newer.signed_date
+        on
+            older.agency_id = newer.agency_id
+            and older.support_type = newer.support_type
+            and older.last_seq + 1 = newer.first_seq
+            and older.signed_date <> newer.signed_date
     inner join transition_counts
-        on older.agency_id = transition_counts.agency_id
-        and older.support_type = transition_counts.support_type
-        and newer.first_seq = transition_counts.transition_seq
+        on
+            older.agency_id = transition_counts.agency_id
+            and older.support_type = transition_counts.support_type
+            and newer.first_seq = transition_counts.transition_seq
     inner join start_counts
-        on newer.agency_id = start_counts.agency_id
-        and newer.support_type = start_counts.support_type
-        and newer.first_seq = start_counts.transition_seq
-    where not older.last_has_moa_url
+        on
+            newer.agency_id = start_counts.agency_id
+            and newer.support_type = start_counts.support_type
+            and newer.first_seq = start_counts.transition_seq
+    where
+        not older.last_has_moa_url
         and transition_counts.n_ending = 1
         and start_counts.n_starting = 1
         and abs({{ dbt.datediff('older.signed_date', 'newer.signed_date', 'day') }}) <= 120
@@ -145,18 +153,19 @@ all_edges as (
     select pending_edges.*
     from pending_edges
     left join same_file_edges
-        on pending_edges.agency_id = same_file_edges.agency_id
-        and pending_edges.support_type = same_file_edges.support_type
-        and pending_edges.signed_date_before = same_file_edges.signed_date_before
-        and pending_edges.signed_date_after = same_file_edges.signed_date_after
+        on
+            pending_edges.agency_id = same_file_edges.agency_id
+            and pending_edges.support_type = same_file_edges.support_type
+            and pending_edges.signed_date_before = same_file_edges.signed_date_before
+            and pending_edges.signed_date_after = same_file_edges.signed_date_after
     where same_file_edges.agency_id is null
 ),
 
 edge_counts as (
     select
         all_edges.*,
-        count(*) over (partition by agency_id, support_type, signed_date_before) as n_successors,
-        count(*) over (partition by agency_id, support_type, signed_date_after) as n_predecessors
+        count(*) over (partition by all_edges.agency_id, all_edges.support_type, all_edges.signed_date_before) as n_successors,
+        count(*) over (partition by all_edges.agency_id, all_edges.support_type, all_edges.signed_date_after) as n_predecessors
     from all_edges
 ),
 
@@ -171,14 +180,17 @@ final as (
         newer.first_listed_date as first_listed_after_date
     from edge_counts
     inner join series as older
-        on edge_counts.agency_id = older.agency_id
-        and edge_counts.support_type = older.support_type
-        and edge_counts.signed_date_before = older.signed_date
+        on
+            edge_counts.agency_id = older.agency_id
+            and edge_counts.support_type = older.support_type
+            and edge_counts.signed_date_before = older.signed_date
     inner join series as newer
-        on edge_counts.agency_id = newer.agency_id
-        and edge_counts.support_type = newer.support_type
-        and edge_counts.signed_date_after = newer.signed_date
-    where edge_counts.n_successors = 1
+        on
+            edge_counts.agency_id = newer.agency_id
+            and edge_counts.support_type = newer.support_type
+            and edge_counts.signed_date_after = newer.signed_date
+    where
+        edge_counts.n_successors = 1
         and edge_counts.n_predecessors = 1
 )
 

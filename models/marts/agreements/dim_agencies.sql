@@ -55,16 +55,17 @@ typed_rows as (
         row_number() over (
             partition by rows_resolved.agency_id
             order by
-                case when rows_resolved.agency_type is null then 1 else 0 end,
-                case when rows_resolved.row_kind = 'participating' then 0 else 1 end,
+                case when rows_resolved.agency_type is null then 1 else 0 end asc,
+                case when rows_resolved.row_kind = 'participating' then 0 else 1 end asc,
                 rows_resolved.published_date desc,
-                rows_resolved.sheet_row_number
+                rows_resolved.sheet_row_number asc
         ) as type_rank
     from rows_resolved
     left join agency_type_fixes
-        on rows_resolved.state_code = agency_type_fixes.state_code
-        and rows_resolved.name_key = agency_type_fixes.name_key
-        and rows_resolved.agency_type = agency_type_fixes.agency_type_printed
+        on
+            rows_resolved.state_code = agency_type_fixes.state_code
+            and rows_resolved.name_key = agency_type_fixes.name_key
+            and rows_resolved.agency_type = agency_type_fixes.agency_type_printed
 ),
 
 listing_dates as (
@@ -105,8 +106,9 @@ final as (
     from agencies
     cross join newest_participating
     left join typed_rows
-        on agencies.agency_id = typed_rows.agency_id
-        and typed_rows.type_rank = 1
+        on
+            agencies.agency_id = typed_rows.agency_id
+            and typed_rows.type_rank = 1
     left join listing_dates
         on agencies.agency_id = listing_dates.agency_id
     left join agency_geography

@@ -42,9 +42,10 @@ final as (
         listings.signed_date
     from listings
     inner join series_chained
-        on listings.agency_id = series_chained.agency_id
-        and listings.support_type = series_chained.support_type
-        and listings.signed_date is not distinct from series_chained.signed_date
+        on
+            listings.agency_id = series_chained.agency_id
+            and listings.support_type = series_chained.support_type
+            and listings.signed_date is not distinct from series_chained.signed_date
 )
 
 select * from final

@@ -62,8 +62,9 @@ latest_values as (
         listings.agency_name_printed
     from listings
     inner join spans
-        on listings.agreement_id = spans.agreement_id
-        and listings.publication_seq = spans.last_seq
+        on
+            listings.agreement_id = spans.agreement_id
+            and listings.publication_seq = spans.last_seq
 ),
 
 first_moa as (
@@ -97,12 +98,13 @@ successor_candidates as (
         ) as successor_rank
     from removal
     inner join spans as later
-        on removal.agency_id = later.agency_id
-        and removal.support_type = later.support_type
-        and removal.agreement_id <> later.agreement_id
-        and later.first_seq <= removal.last_seq + 1
-        and later.last_seq >= removal.last_seq + 1
-        and later.first_seq > removal.first_seq
+        on
+            removal.agency_id = later.agency_id
+            and removal.support_type = later.support_type
+            and removal.agreement_id <> later.agreement_id
+            and removal.last_seq + 1 >= later.first_seq
+            and removal.last_seq + 1 <= later.last_seq
+            and removal.first_seq < later.first_seq
     where not removal.is_active
 ),
 
@@ -125,7 +127,7 @@ final as (
         latest_values.addendum_url,
         removal.n_listings,
         removal.n_signed_dates - 1 as n_signing_date_corrections,
-        removal.is_active as is_active,
+        removal.is_active,
         series_chained.agreement_signed_date as signed_date,
         removal.first_listed_date,
         removal.last_listed_date,
@@ -141,8 +143,9 @@ final as (
     left join first_moa
         on removal.agreement_id = first_moa.agreement_id
     left join successor_candidates
-        on removal.agreement_id = successor_candidates.agreement_id
-        and successor_candidates.successor_rank = 1
+        on
+            removal.agreement_id = successor_candidates.agreement_id
+            and successor_candidates.successor_rank = 1
 )
 
 select * from final

@@ -44,7 +44,7 @@ calendar as (
     union all
     select {{ dbt.dateadd('day', 1, 'calendar.as_of_date') }} as as_of_date
     from calendar
-    where calendar.as_of_date < (select max(published_date) from publications)
+    where calendar.as_of_date < (select max(publications.published_date) from publications)
 ),
 
 states as (
@@ -81,9 +81,10 @@ grid as (
     cross join states
     cross join support_types
     left join publication_counts
-        on effective_publications.publication_id = publication_counts.publication_id
-        and states.state_code = publication_counts.state_code
-        and support_types.support_type = publication_counts.support_type
+        on
+            effective_publications.publication_id = publication_counts.publication_id
+            and states.state_code = publication_counts.state_code
+            and support_types.support_type = publication_counts.support_type
 ),
 
 final as (
@@ -95,8 +96,9 @@ final as (
         grid.n_active_agreements
     from calendar
     inner join grid
-        on calendar.as_of_date >= grid.effective_from_date
-        and (grid.effective_to_date is null or calendar.as_of_date < grid.effective_to_date)
+        on
+            calendar.as_of_date >= grid.effective_from_date
+            and (grid.effective_to_date is null or calendar.as_of_date < grid.effective_to_date)
 )
 
 select * from final

@@ -34,11 +34,13 @@ final as (
         newer_alias.last_printed_date as newer_last_printed_date
     from typo_matches
     inner join agency_aliases as older_alias
-        on typo_matches.state_code = older_alias.state_code
-        and typo_matches.older_name_key = older_alias.name_key
+        on
+            typo_matches.state_code = older_alias.state_code
+            and typo_matches.older_name_key = older_alias.name_key
     inner join agency_aliases as newer_alias
-        on typo_matches.state_code = newer_alias.state_code
-        and typo_matches.newer_name_key = newer_alias.name_key
+        on
+            typo_matches.state_code = newer_alias.state_code
+            and typo_matches.newer_name_key = newer_alias.name_key
     where older_alias.agency_id <> newer_alias.agency_id
 )
 

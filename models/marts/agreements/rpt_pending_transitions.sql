@@ -46,9 +46,10 @@ followers as (
         ) as follower_rank
     from pending_spells
     inner join agreements
-        on pending_spells.agency_id = agreements.agency_id
-        and pending_spells.support_type = agreements.support_type
-        and agreements.first_listed_date >= pending_spells.first_pending_date
+        on
+            pending_spells.agency_id = agreements.agency_id
+            and pending_spells.support_type = agreements.support_type
+            and pending_spells.first_pending_date <= agreements.first_listed_date
 ),
 
 final as (
@@ -73,9 +74,10 @@ final as (
     from pending_spells
     cross join pending_publications
     left join followers
-        on pending_spells.agency_id = followers.agency_id
-        and pending_spells.support_type = followers.support_type
-        and followers.follower_rank = 1
+        on
+            pending_spells.agency_id = followers.agency_id
+            and pending_spells.support_type = followers.support_type
+            and followers.follower_rank = 1
 )
 
 select * from final

@@ -53,8 +53,9 @@ added as (
         current_listings.agency_name_printed as value_after
     from current_listings
     left join listings as previous_listings
-        on current_listings.previous_publication_id = previous_listings.publication_id
-        and current_listings.agreement_id = previous_listings.agreement_id
+        on
+            current_listings.previous_publication_id = previous_listings.publication_id
+            and current_listings.agreement_id = previous_listings.agreement_id
     where previous_listings.agreement_id is null
 ),
 
@@ -69,8 +70,9 @@ removed as (
     inner join listings as previous_listings
         on publication_pairs.previous_publication_id = previous_listings.publication_id
     left join listings as current_listings
-        on publication_pairs.publication_id = current_listings.publication_id
-        and previous_listings.agreement_id = current_listings.agreement_id
+        on
+            publication_pairs.publication_id = current_listings.publication_id
+            and previous_listings.agreement_id = current_listings.agreement_id
     where current_listings.agreement_id is null
 ),
 
@@ -86,8 +88,9 @@ kept as (
         current_listings.moa_url as moa_url_after
     from current_listings
     inner join listings as previous_listings
-        on current_listings.previous_publication_id = previous_listings.publication_id
-        and current_listings.agreement_id = previous_listings.agreement_id
+        on
+            current_listings.previous_publication_id = previous_listings.publication_id
+            and current_listings.agreement_id = previous_listings.agreement_id
 ),
 
 redated as (
@@ -120,7 +123,8 @@ moa_posted as (
         moa_url_before as value_before,
         moa_url_after as value_after
     from kept
-    where moa_url_before is null
+    where
+        moa_url_before is null
         and moa_url_after is not null
 ),
 

@@ -25,9 +25,10 @@ final as (
         corrections.first_listed_after_date
     from corrections
     inner join series_chained
-        on corrections.agency_id = series_chained.agency_id
-        and corrections.support_type = series_chained.support_type
-        and corrections.signed_date_before = series_chained.signed_date
+        on
+            corrections.agency_id = series_chained.agency_id
+            and corrections.support_type = series_chained.support_type
+            and corrections.signed_date_before = series_chained.signed_date
 )
 
 select * from final
