@@ -184,7 +184,8 @@ candidates as (
 
 scored as (
     -- where a rule offers a county and a city of the same name (Fairfax County / Fairfax city),
-    -- the unit printed by ICE (or 'county' when none) decides
+    -- the unit printed by ICE (or 'county' when none) decides; a seed FIPS absent from the census
+    -- files (files not loaded) offers nothing
     select
         candidates.agency_id,
         candidates.county_fips,
@@ -198,7 +199,7 @@ scored as (
     from candidates
     inner join inputs
         on candidates.agency_id = inputs.agency_id
-    left join counties
+    inner join counties
         on candidates.county_fips = counties.county_fips
 ),
 

@@ -59,6 +59,8 @@ candidates as (
         on
             municipal.state_code = overrides.state_code
             and municipal.name_tidy = overrides.name_tidy
+    inner join places
+        on overrides.place_geoid = places.place_geoid
 
     union all
 
