@@ -79,3 +79,14 @@
     {#- An agency's place key without a trailing unit word: 'manheim borough' -> 'manheim'. -#}
     nullif(trim(regexp_replace({{ expr }}, '\s+(city|town|village|borough|township)$', '')), '')
 {%- endmacro %}
+
+{% macro newest_file_filter(relation) -%}
+    {#- `file_sha256 in (...)`: keeps only the rows of the most recently loaded file of a census table
+        (a newer vintage replaces an older one; older files stay in raw for lineage). -#}
+    file_sha256 = (
+        select newest.file_sha256
+        from {{ relation }} as newest
+        order by newest.loaded_at desc, newest.file_sha256 asc
+        limit 1
+    )
+{%- endmacro %}

@@ -21,7 +21,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -36,26 +36,15 @@ def _series(prefix: str, years: range) -> list[str]:
     return [f"{prefix}{y}" for y in years]
 
 
-PEP_COLUMNS: list[str] = (
-    ["SUMLEV", "REGION", "DIVISION", "STATE", "COUNTY", "STNAME", "CTYNAME", "ESTIMATESBASE2020"]
-    + _series("POPESTIMATE", PEP_YEARS)
-    + _series("NPOPCHG", PEP_YEARS)
-    + _series("BIRTHS", PEP_YEARS)
-    + _series("DEATHS", PEP_YEARS)
-    + _series("NATURALCHG", PEP_YEARS)
-    + _series("INTERNATIONALMIG", PEP_YEARS)
-    + _series("DOMESTICMIG", PEP_YEARS)
-    + _series("NETMIG", PEP_YEARS)
-    + _series("RESIDUAL", PEP_YEARS)
-    + ["GQESTIMATESBASE2020"]
-    + _series("GQESTIMATES", PEP_YEARS)
-    + _series("RBIRTH", PEP_RATE_YEARS)
-    + _series("RDEATH", PEP_RATE_YEARS)
-    + _series("RNATURALCHG", PEP_RATE_YEARS)
-    + _series("RINTERNATIONALMIG", PEP_RATE_YEARS)
-    + _series("RDOMESTICMIG", PEP_RATE_YEARS)
-    + _series("RNETMIG", PEP_RATE_YEARS)
-)
+PEP_COLUMNS: list[str] = [
+    "SUMLEV", "REGION", "DIVISION", "STATE", "COUNTY", "STNAME", "CTYNAME", "ESTIMATESBASE2020",
+    *(c for p in ("POPESTIMATE", "NPOPCHG", "BIRTHS", "DEATHS", "NATURALCHG", "INTERNATIONALMIG",
+                  "DOMESTICMIG", "NETMIG", "RESIDUAL") for c in _series(p, PEP_YEARS)),
+    "GQESTIMATESBASE2020",
+    *_series("GQESTIMATES", PEP_YEARS),
+    *(c for p in ("RBIRTH", "RDEATH", "RNATURALCHG", "RINTERNATIONALMIG", "RDOMESTICMIG", "RNETMIG")
+      for c in _series(p, PEP_RATE_YEARS)),
+]  # fmt: skip
 ACS_COUNTY_COLUMNS = ["NAME", "B01003_001E", "B25001_001E", "state", "county"]
 ACS_PLACE_COLUMNS = ["NAME", "B01003_001E", "B25001_001E", "state", "place"]
 GAZ_COUNTY_COLUMNS = [
@@ -274,7 +263,9 @@ class Census(Source):
     """Census PEP, ACS and Gazetteer files -> raw.census_* (every column as printed, as text)."""
 
     name = "census"
-    tables = {spec.table: [(c, "varchar") for c in spec.columns] for spec in KINDS.values()}
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {
+        spec.table: [(c, "varchar") for c in spec.columns] for spec in KINDS.values()
+    }
 
     def detect(self, file: FileInfo) -> Detection | None:
         if file.is_excel:

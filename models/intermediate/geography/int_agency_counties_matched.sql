@@ -60,82 +60,132 @@ overrides as (
 ),
 
 candidates as (
-    select inputs.agency_id, overrides.county_fips, 'override' as match_method, 1.00 as match_confidence, 1 as priority
+    select
+        inputs.agency_id,
+        overrides.county_fips,
+        'override' as match_method,
+        1.00 as match_confidence,
+        1 as priority
     from inputs
     inner join overrides
-        on inputs.state_code = overrides.state_code
-        and inputs.name_tidy = overrides.name_tidy
+        on
+            inputs.state_code = overrides.state_code
+            and inputs.name_tidy = overrides.name_tidy
 
     union all
 
-    select inputs.agency_id, ct_towns.planning_region_fips, 'ct_town_region', 0.95, 2
+    select
+        inputs.agency_id,
+        ct_towns.planning_region_fips as county_fips,
+        'ct_town_region' as match_method,
+        0.95 as match_confidence,
+        2 as priority
     from inputs
     inner join ct_towns
-        on inputs.state_code = 'CT'
-        and inputs.place_key_from_name = ct_towns.town_key
+        on
+            inputs.state_code = 'CT'
+            and inputs.place_key_from_name = ct_towns.town_key
 
     union all
 
-    select inputs.agency_id, ct_legacy.planning_region_fips, 'ct_legacy_primary', 0.50, 3
+    select
+        inputs.agency_id,
+        ct_legacy.planning_region_fips as county_fips,
+        'ct_legacy_primary' as match_method,
+        0.50 as match_confidence,
+        3 as priority
     from inputs
     inner join ct_legacy
-        on inputs.state_code = 'CT'
-        and coalesce(inputs.county_key_from_column, inputs.county_key_from_name) = ct_legacy.legacy_key
+        on
+            inputs.state_code = 'CT'
+            and coalesce(inputs.county_key_from_column, inputs.county_key_from_name) = ct_legacy.legacy_key
 
     union all
 
-    select inputs.agency_id, counties.county_fips, 'column_exact', 1.00, 4
+    select
+        inputs.agency_id,
+        counties.county_fips,
+        'column_exact' as match_method,
+        1.00 as match_confidence,
+        4 as priority
     from inputs
     inner join counties
-        on inputs.state_code = counties.state_code
-        and {{ geo_tidy('inputs.county_printed') }} = counties.name_tidy
+        on
+            inputs.state_code = counties.state_code
+            and {{ geo_tidy('inputs.county_printed') }} = counties.name_tidy
 
     union all
 
-    select inputs.agency_id, counties.county_fips, 'column_key', 0.90, 5
+    select
+        inputs.agency_id,
+        counties.county_fips,
+        'column_key' as match_method,
+        0.90 as match_confidence,
+        5 as priority
     from inputs
     inner join counties
-        on inputs.state_code = counties.state_code
-        and inputs.county_key_from_column = counties.county_key
+        on
+            inputs.state_code = counties.state_code
+            and inputs.county_key_from_column = counties.county_key
 
     union all
 
-    select inputs.agency_id, counties.county_fips, 'column_fuzzy', 0.70, 6
+    select
+        inputs.agency_id,
+        counties.county_fips,
+        'column_fuzzy' as match_method,
+        0.70 as match_confidence,
+        6 as priority
     from inputs
     inner join counties
-        on inputs.state_code = counties.state_code
-        and inputs.county_key_from_column is not null
-        and length(inputs.county_key_from_column) >= 5
-        and {{ geo_edit_distance('inputs.county_key_from_column', 'counties.county_key') }}
+        on
+            inputs.state_code = counties.state_code
+            and inputs.county_key_from_column is not null
+            and length(inputs.county_key_from_column) >= 5
+            and {{ geo_edit_distance('inputs.county_key_from_column', 'counties.county_key') }}
             between 1 and case when length(inputs.county_key_from_column) >= 8 then 2 else 1 end
 
     union all
 
-    select inputs.agency_id, counties.county_fips, 'name_county', 0.85, 7
+    select
+        inputs.agency_id,
+        counties.county_fips,
+        'name_county' as match_method,
+        0.85 as match_confidence,
+        7 as priority
     from inputs
     inner join counties
-        on inputs.state_code = counties.state_code
-        and inputs.county_key_from_name = counties.county_key
-        and counties.county_unit = 'county'
+        on
+            inputs.state_code = counties.state_code
+            and inputs.county_key_from_name = counties.county_key
+            and counties.county_unit = 'county'
 
     union all
 
-    select inputs.agency_id, counties.county_fips, 'name_city', 0.80, 8
+    select
+        inputs.agency_id,
+        counties.county_fips,
+        'name_city' as match_method,
+        0.80 as match_confidence,
+        8 as priority
     from inputs
     inner join levels
-        on inputs.agency_id = levels.agency_id
-        and levels.jurisdiction_level = 'County'
+        on
+            inputs.agency_id = levels.agency_id
+            and levels.jurisdiction_level = 'County'
     inner join counties
-        on inputs.state_code = counties.state_code
-        and inputs.county_key_from_name is null
-        and inputs.place_key_from_name is not null
-        and {{ county_name_key('inputs.place_key_from_name') }} = counties.county_key
-        and counties.county_unit = 'city'
+        on
+            inputs.state_code = counties.state_code
+            and inputs.county_key_from_name is null
+            and inputs.place_key_from_name is not null
+            and {{ county_name_key('inputs.place_key_from_name') }} = counties.county_key
+            and counties.county_unit = 'city'
 ),
 
 scored as (
     -- where a rule offers a county and a city of the same name (Fairfax County / Fairfax city),
-    -- the unit printed by ICE (or 'county' when none) decides
+    -- the unit printed by ICE (or 'county' when none) decides; a seed FIPS absent from the census
+    -- files (files not loaded) offers nothing
     select
         candidates.agency_id,
         candidates.county_fips,
@@ -149,7 +199,7 @@ scored as (
     from candidates
     inner join inputs
         on candidates.agency_id = inputs.agency_id
-    left join counties
+    inner join counties
         on candidates.county_fips = counties.county_fips
 ),
 
@@ -171,8 +221,9 @@ best_in_rule as (
         min(scored.unit_penalty) over (partition by scored.agency_id) as best_penalty
     from scored
     inner join best_rule
-        on scored.agency_id = best_rule.agency_id
-        and scored.priority = best_rule.priority
+        on
+            scored.agency_id = best_rule.agency_id
+            and scored.priority = best_rule.priority
 ),
 
 resolved as (
@@ -206,7 +257,8 @@ final as (
             when inputs.county_printed is null and inputs.county_key_from_name is null then 'no_county_name'
             when exists (
                 select 1 from counties as elsewhere
-                where elsewhere.county_key = coalesce(inputs.county_key_from_column, inputs.county_key_from_name)
+                where
+                    elsewhere.county_key = coalesce(inputs.county_key_from_column, inputs.county_key_from_name)
                     and elsewhere.state_code <> inputs.state_code
             ) then 'county_in_another_state'
             else 'county_name_not_found'

@@ -26,16 +26,18 @@ ranked as (
         county_name,
         row_number() over (
             partition by agency_id
-            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end, resolved_agency_name
+            order by published_date desc, case when row_kind = 'participating' then 0 else 1 end, resolved_agency_name asc
         ) as name_rank,
         row_number() over (
             partition by agency_id
-            order by case when agency_type is null then 1 else 0 end, published_date desc,
+            order by
+                case when agency_type is null then 1 else 0 end, published_date desc,
                 case when row_kind = 'participating' then 0 else 1 end
         ) as type_rank,
         row_number() over (
             partition by agency_id
-            order by case when county_name is null then 1 else 0 end, published_date desc,
+            order by
+                case when county_name is null then 1 else 0 end, published_date desc,
                 case when row_kind = 'participating' then 0 else 1 end
         ) as county_rank
     from rows_resolved

@@ -34,31 +34,37 @@ ruled as (
         inputs.agency_id,
         inputs.agency_type,
         case
-            when inputs.name_tidy like '%university%' or inputs.name_tidy like '%college%'
+            when
+                inputs.name_tidy like '%university%' or inputs.name_tidy like '%college%'
                 or inputs.name_tidy like '%campus%' or inputs.name_tidy like '%school district%'
                 or inputs.name_tidy like '% isd %' or inputs.name_tidy like '% isd'
                 or inputs.name_tidy like '%schools police%' or inputs.name_tidy like '%school police%'
                 then 'Campus|name_campus'
-            when inputs.name_tidy like '%airport%' or inputs.name_tidy like '%port authority%'
+            when
+                inputs.name_tidy like '%airport%' or inputs.name_tidy like '%port authority%'
                 or inputs.name_tidy like '%port of %' or inputs.name_tidy like '%seaport%'
                 or inputs.name_tidy like '%harbor police%' or inputs.name_tidy like '%aviation%'
                 then 'Port/Airport|name_port_airport'
             when inputs.name_tidy like '%constable%'
                 then 'Constable District|name_constable'
-            when inputs.name_tidy like '%district attorney%' or inputs.name_tidy like '%prosecut%'
+            when
+                inputs.name_tidy like '%district attorney%' or inputs.name_tidy like '%prosecut%'
                 or inputs.name_tidy like '%solicitor%' or inputs.name_tidy like '%judicial district%'
                 then 'Judicial District|name_prosecutor'
-            when inputs.name_tidy like '%regional%' or inputs.name_tidy like '%jail authority%'
+            when
+                inputs.name_tidy like '%regional%' or inputs.name_tidy like '%jail authority%'
                 or inputs.name_tidy like '%multi-county%' or inputs.name_tidy like '%multicounty%'
                 or inputs.name_tidy like '%joint %' or inputs.name_tidy like '%consolidated jail%'
                 or inputs.name_tidy like '%district jail%' or inputs.name_tidy like '%task force%'
                 then 'Regional|name_regional'
-            when inputs.name_tidy like '%sheriff%' or inputs.name_tidy like '% county %'
+            when
+                inputs.name_tidy like '%sheriff%' or inputs.name_tidy like '% county %'
                 or inputs.name_tidy like '% county' or inputs.name_tidy like '% parish %'
                 or (inputs.state_code = 'AK' and inputs.name_tidy like '% borough %')
                 or inputs.name_tidy like 'county of %'
                 then 'County|name_county'
-            when inputs.name_tidy like states.state_name_lower || ' %'
+            when
+                inputs.name_tidy like states.state_name_lower || ' %'
                 or inputs.name_tidy like '%state police%' or inputs.name_tidy like '%state patrol%'
                 or inputs.name_tidy like '%highway patrol%' or inputs.name_tidy like '%state university%'
                 or inputs.name_tidy like 'department of %' or inputs.name_tidy like '%attorney general%'
@@ -66,7 +72,8 @@ ruled as (
                 or inputs.name_tidy like '%national guard%'
                 or (inputs.agency_type = 'State Agency' and inputs.name_tidy like '%department of%')
                 then 'State|name_state'
-            when inputs.name_tidy like '%police%' or inputs.name_tidy like 'city of %'
+            when
+                inputs.name_tidy like '%police%' or inputs.name_tidy like 'city of %'
                 or inputs.name_tidy like 'town of %' or inputs.name_tidy like 'village of %'
                 or inputs.name_tidy like '%township%' or inputs.name_tidy like '%marshal%'
                 or inputs.name_tidy like '%public safety%'
@@ -86,15 +93,18 @@ final as (
         ruled.agency_id,
         coalesce(overrides.jurisdiction_level, substr(ruled.level_and_rule, 1, strpos(ruled.level_and_rule, '|') - 1))
             as jurisdiction_level,
-        case when overrides.jurisdiction_level is not null then 'override'
-            else substr(ruled.level_and_rule, strpos(ruled.level_and_rule, '|') + 1) end as level_rule,
+        case
+            when overrides.jurisdiction_level is not null then 'override'
+            else substr(ruled.level_and_rule, strpos(ruled.level_and_rule, '|') + 1)
+        end as level_rule,
         ruled.agency_type
     from ruled
     inner join inputs
         on ruled.agency_id = inputs.agency_id
     left join overrides
-        on inputs.state_code = overrides.state_code
-        and inputs.name_tidy = overrides.name_tidy
+        on
+            inputs.state_code = overrides.state_code
+            and inputs.name_tidy = overrides.name_tidy
 )
 
 select * from final

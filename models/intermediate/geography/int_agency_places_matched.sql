@@ -48,39 +48,65 @@ overrides as (
 ),
 
 candidates as (
-    select municipal.agency_id, overrides.place_geoid, 'override' as match_method, 1.00 as match_confidence, 1 as priority
+    select
+        municipal.agency_id,
+        overrides.place_geoid,
+        'override' as match_method,
+        1.00 as match_confidence,
+        1 as priority
     from municipal
     inner join overrides
-        on municipal.state_code = overrides.state_code
-        and municipal.name_tidy = overrides.name_tidy
+        on
+            municipal.state_code = overrides.state_code
+            and municipal.name_tidy = overrides.name_tidy
+    inner join places
+        on overrides.place_geoid = places.place_geoid
 
     union all
 
-    select municipal.agency_id, places.place_geoid, 'incorporated', 0.95, 2
+    select
+        municipal.agency_id,
+        places.place_geoid,
+        'incorporated' as match_method,
+        0.95 as match_confidence,
+        2 as priority
     from municipal
     inner join places
-        on municipal.state_code = places.state_code
-        and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
-        and places.is_incorporated
+        on
+            municipal.state_code = places.state_code
+            and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
+            and places.is_incorporated
 
     union all
 
-    select municipal.agency_id, places.place_geoid, 'cdp', 0.75, 3
+    select
+        municipal.agency_id,
+        places.place_geoid,
+        'cdp' as match_method,
+        0.75 as match_confidence,
+        3 as priority
     from municipal
     inner join places
-        on municipal.state_code = places.state_code
-        and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
-        and not places.is_incorporated
+        on
+            municipal.state_code = places.state_code
+            and places.place_key in (municipal.place_key_from_name, {{ strip_place_unit('municipal.place_key_from_name') }})
+            and not places.is_incorporated
 
     union all
 
-    select municipal.agency_id, places.place_geoid, 'fuzzy', 0.60, 4
+    select
+        municipal.agency_id,
+        places.place_geoid,
+        'fuzzy' as match_method,
+        0.60 as match_confidence,
+        4 as priority
     from municipal
     inner join places
-        on municipal.state_code = places.state_code
-        and places.is_incorporated
-        and length(municipal.place_key_from_name) >= 6
-        and {{ geo_edit_distance(strip_place_unit('municipal.place_key_from_name'), 'places.place_key') }} = 1
+        on
+            municipal.state_code = places.state_code
+            and places.is_incorporated
+            and length(municipal.place_key_from_name) >= 6
+            and {{ geo_edit_distance(strip_place_unit('municipal.place_key_from_name'), 'places.place_key') }} = 1
 ),
 
 best_rule as (
@@ -100,8 +126,9 @@ resolved as (
         min(candidates.place_geoid) as place_geoid
     from candidates
     inner join best_rule
-        on candidates.agency_id = best_rule.agency_id
-        and candidates.priority = best_rule.priority
+        on
+            candidates.agency_id = best_rule.agency_id
+            and candidates.priority = best_rule.priority
     group by candidates.agency_id
 ),
 

@@ -5,27 +5,19 @@ with
 
 gazetteer_counties as (
     select * from {{ ref('stg_census__gazetteer_county') }}
-    where file_sha256 = (
-        select file_sha256 from {{ ref('stg_census__gazetteer_county') }}
-        order by loaded_at desc, file_sha256 limit 1
-    )
+    where {{ newest_file_filter(ref('stg_census__gazetteer_county')) }}
 ),
 
 pep_counties as (
     select * from {{ ref('stg_census__pep_county') }}
-    where not is_state_row
-        and file_sha256 = (
-            select file_sha256 from {{ ref('stg_census__pep_county') }}
-            order by loaded_at desc, file_sha256 limit 1
-        )
+    where
+        not is_state_row
+        and {{ newest_file_filter(ref('stg_census__pep_county')) }}
 ),
 
 acs_counties as (
     select * from {{ ref('stg_census__acs_county') }}
-    where file_sha256 = (
-        select file_sha256 from {{ ref('stg_census__acs_county') }}
-        order by loaded_at desc, file_sha256 limit 1
-    )
+    where {{ newest_file_filter(ref('stg_census__acs_county')) }}
 ),
 
 final as (

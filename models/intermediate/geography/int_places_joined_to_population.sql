@@ -4,18 +4,12 @@ with
 
 gazetteer_places as (
     select * from {{ ref('stg_census__gazetteer_place') }}
-    where file_sha256 = (
-        select file_sha256 from {{ ref('stg_census__gazetteer_place') }}
-        order by loaded_at desc, file_sha256 limit 1
-    )
+    where {{ newest_file_filter(ref('stg_census__gazetteer_place')) }}
 ),
 
 acs_places as (
     select * from {{ ref('stg_census__acs_place') }}
-    where file_sha256 = (
-        select file_sha256 from {{ ref('stg_census__acs_place') }}
-        order by loaded_at desc, file_sha256 limit 1
-    )
+    where {{ newest_file_filter(ref('stg_census__acs_place')) }}
 ),
 
 final as (

@@ -79,15 +79,24 @@ listing_dates as (
     group by agency_id
 ),
 
+agency_geography as (
+    select
+        agency_id,
+        jurisdiction_level,
+        county_fips,
+        place_geoid
+    from {{ ref('int_agency_geography') }}
+),
+
 final as (
     select
         agencies.agency_id,
         agencies.state_code,
         agencies.agency_name,
         typed_rows.agency_type,
-        cast(null as {{ dbt.type_string() }}) as jurisdiction_level,
-        cast(null as {{ dbt.type_string() }}) as county_fips,
-        cast(null as {{ dbt.type_string() }}) as place_geoid,
+        agency_geography.jurisdiction_level,
+        agency_geography.county_fips,
+        agency_geography.place_geoid,
         agencies.n_spellings,
         coalesce(listing_dates.last_listed_date = newest_participating.published_date, false) as is_currently_listed,
         listing_dates.first_listed_date,
@@ -102,6 +111,8 @@ final as (
             and typed_rows.type_rank = 1
     left join listing_dates
         on agencies.agency_id = listing_dates.agency_id
+    left join agency_geography
+        on agencies.agency_id = agency_geography.agency_id
 )
 
 select * from final

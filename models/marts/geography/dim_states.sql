@@ -14,11 +14,9 @@ pep_states as (
         population_2024,
         population_2020
     from {{ ref('stg_census__pep_county') }}
-    where is_state_row
-        and file_sha256 = (
-            select file_sha256 from {{ ref('stg_census__pep_county') }}
-            order by loaded_at desc, file_sha256 limit 1
-        )
+    where
+        is_state_row
+        and {{ newest_file_filter(ref('stg_census__pep_county')) }}
 ),
 
 policies as (
@@ -52,8 +50,9 @@ final as (
     left join pep_states
         on states.state_fips = pep_states.state_fips
     left join policies
-        on states.state_code = policies.state_code
-        and policies.policy_rank = 1
+        on
+            states.state_code = policies.state_code
+            and policies.policy_rank = 1
 )
 
 select * from final

@@ -11,13 +11,13 @@ renamed as (
         _source_file as source_file,
         _row_number as file_line_number,
 
-        trim("state") || trim("place") as place_geoid,
-        trim("state") as state_fips,
-        trim("place") as place_fips5,
-        trim("NAME") as geography_name,
+        trim(state) || trim(place) as place_geoid,
+        trim(state) as state_fips,
+        trim(place) as place_fips5,
+        trim(name) as geography_name,
 
-        {{ dbt.safe_cast('"B01003_001E"', api.Column.translate_type('bigint')) }} as population_acs,
-        {{ dbt.safe_cast('"B25001_001E"', api.Column.translate_type('bigint')) }} as housing_units_acs,
+        {{ dbt.safe_cast('b01003_001e', api.Column.translate_type('bigint')) }} as population_acs,
+        {{ dbt.safe_cast('b25001_001e', api.Column.translate_type('bigint')) }} as housing_units_acs,
 
         _loaded_at as loaded_at
     from source

@@ -11,16 +11,16 @@ renamed as (
         _source_file as source_file,
         _row_number as file_line_number,
 
-        trim("GEOID") as county_fips,
-        trim("GEOIDFQ") as geoid_qualified,
-        trim("ANSICODE") as ansi_code,
-        trim("USPS") as state_code,
-        trim("NAME") as county_name,
+        trim(geoid) as county_fips,
+        trim(geoidfq) as geoid_qualified,
+        trim(ansicode) as ansi_code,
+        trim(usps) as state_code,
+        trim(name) as county_name,
 
-        {{ dbt.safe_cast('trim("ALAND")', api.Column.translate_type('bigint')) }} as land_area_m2,
-        {{ dbt.safe_cast('trim("AWATER")', api.Column.translate_type('bigint')) }} as water_area_m2,
-        {{ dbt.safe_cast('trim("INTPTLAT")', 'decimal(10, 6)') }} as latitude,
-        {{ dbt.safe_cast('trim("INTPTLONG")', 'decimal(10, 6)') }} as longitude,
+        {{ dbt.safe_cast('trim(aland)', api.Column.translate_type('bigint')) }} as land_area_m2,
+        {{ dbt.safe_cast('trim(awater)', api.Column.translate_type('bigint')) }} as water_area_m2,
+        {{ dbt.safe_cast('trim(intptlat)', 'decimal(10, 6)') }} as latitude,
+        {{ dbt.safe_cast('trim(intptlong)', 'decimal(10, 6)') }} as longitude,
 
         _loaded_at as loaded_at
     from source
