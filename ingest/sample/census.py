@@ -151,17 +151,22 @@ def _pep_rows() -> list[list[str]]:
     rows = []
     for st in STATES:
         counties = [c for c in COUNTIES if c.state == st.code]
-        entries = [("040", "000", st.name, st.pop2024)] + [
-            ("050", c.fips3, c.name, c.pop2024) for c in counties
-        ]
-        for sumlev, fips3, ctyname, pop in entries:
-            rows.append(_pep_row(st, sumlev, fips3, ctyname, pop))
+        county_series = [_series(c.pop2024) for c in counties]
+        # As in the real file, a state row is the sum of its county rows (the sample lists only some
+        # counties, so its state totals are the totals of those counties, not the real states').
+        state_series = [sum(s[i] for s in county_series) for i in range(5)] if counties else _series(st.pop2024)
+        rows.append(_pep_row(st, "040", "000", st.name, state_series))
+        for c, series in zip(counties, county_series, strict=True):
+            rows.append(_pep_row(st, "050", c.fips3, c.name, series))
     return rows
 
 
-def _pep_row(st: State, sumlev: str, fips3: str, ctyname: str, pop2024: int) -> list[str]:
-    # Invented but internally consistent series: ~0.8 % growth a year back from 2024.
-    pops = [round(pop2024 / 1.008 ** (2024 - y)) for y in range(2020, 2025)]
+def _series(pop2024: int) -> list[int]:
+    """Invented but internally consistent series 2020..2024: ~0.8 % growth a year back from 2024."""
+    return [round(pop2024 / 1.008 ** (2024 - y)) for y in range(2020, 2025)]
+
+
+def _pep_row(st: State, sumlev: str, fips3: str, ctyname: str, pops: list[int]) -> list[str]:
     base = round(pops[0] * 0.999)
     values: dict[str, str] = {
         "SUMLEV": sumlev,

@@ -3,17 +3,40 @@
 with
 
 qa_publications as (
-    select
-        check_name,
-        scope,
-        observed,
-        expected,
-        status
+    select check_name, scope, observed, expected, status
     from {{ ref('int_qa__publications') }}
+),
+
+qa_agreements as (
+    select check_name, scope, observed, expected, status
+    from {{ ref('int_qa__agreements') }}
+),
+
+qa_geography as (
+    select check_name, scope, observed, expected, status
+    from {{ ref('int_qa__geography') }}
+),
+
+qa_payments as (
+    select check_name, scope, observed, expected, status
+    from {{ ref('int_qa__payments') }}
+),
+
+qa_arrests as (
+    select check_name, scope, observed, expected, status
+    from {{ ref('int_qa__arrests') }}
 ),
 
 unioned as (
     select * from qa_publications
+    union all
+    select * from qa_agreements
+    union all
+    select * from qa_geography
+    union all
+    select * from qa_payments
+    union all
+    select * from qa_arrests
 ),
 
 final as (
