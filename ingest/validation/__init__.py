@@ -41,13 +41,28 @@ def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[l
         for spec in suites_for(parsed, source or _source_of(parsed)):
             groups.setdefault(spec.name, (spec, []))[1].append(k)
     frames: dict[int, Any] = {}
+    unreadable: set[int] = set()
     for spec, keys in groups.values():
         for k in keys:
-            if k not in frames:
-                frames[k] = frame_of(items[k][1])
+            if k not in frames and k not in unreadable:
+                try:
+                    frames[k] = frame_of(items[k][0], items[k][1])
+                except IngestError as exc:  # the file cannot be read to the end: refuse it, go on
+                    unreadable.add(k)
+                    results[k].append(_unreadable(spec.name, exc))
+        keys = [k for k in keys if k not in unreadable]
+        if not keys:
+            continue
         for k, rows in zip(keys, run_suite(spec, [frames[k] for k in keys]), strict=True):
             results[k].extend(rows)
     return results
+
+
+def _unreadable(suite: str, exc: IngestError) -> dict[str, Any]:
+    return {
+        "suite": suite, "expectation": "file_readable", "gx_type": None, "column": exc.column,
+        "observed": exc.reason, "success": False, "severity": "error", "examples": exc.examples, "row": exc.row,
+    }
 
 
 def failure_of(file: FileInfo, results: list[dict[str, Any]]) -> ValidationFailed | None:

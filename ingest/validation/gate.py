@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.sources.base import Parsed
+from ingest.sources.base import FileInfo, Parsed
 from ingest.validation.registry import Expect, SuiteSpec
 
 MAX_EXAMPLES = 5
@@ -45,18 +45,36 @@ def _runtime() -> _Runtime:
     return _Runtime(context, batch_definition, {})
 
 
-def frame_of(parsed: Parsed) -> pd.DataFrame:
-    """The rows to validate: the parsed frame, or the DuckDB relation read into pandas."""
-    if parsed.frame is not None:
-        return parsed.frame
+def max_relation_rows() -> int:
+    """Rows of a DuckDB-read file that GX validates (``ICE287G_VALIDATE_MAX_ROWS``, default 200,000).
+
+    GX runs on pandas; a multi-million-row release read by DuckDB is validated on its first rows,
+    while the read itself (which DuckDB does over every row when landing) still refuses malformed lines.
+    """
+    return int(os.environ.get("ICE287G_VALIDATE_MAX_ROWS", "200000"))
+
+
+def frame_of(file: FileInfo, parsed: Parsed) -> pd.DataFrame:
+    """The rows to validate: the DuckDB relation (its first rows) read into pandas, or the parsed frame.
+
+    A reader error (a malformed line) becomes an IngestError naming the file and line.
+    """
     if parsed.relation_sql is not None:
         import duckdb
 
+        from ingest.landing import _reader_error
+
         con = duckdb.connect()
         try:
-            return con.execute(f"select * from ({parsed.relation_sql})").df()
+            if parsed.frame is not None:
+                con.register("_incoming", parsed.frame)  # a SELECT may read the parsed frame
+            return con.execute(f"select * from ({parsed.relation_sql}) limit {max_relation_rows()}").df()
+        except duckdb.Error as exc:
+            raise _reader_error(file, parsed, exc) from exc
         finally:
             con.close()
+    if parsed.frame is not None:
+        return parsed.frame
     return pd.DataFrame()
 
 

@@ -175,4 +175,6 @@ def test_second_build_on_same_inputs_publishes_identical_contents(built_sample_w
     after = Publication.of(warehouse)
     assert after.target != before.target  # a new publication was swapped in ...
     assert mart_checksums(warehouse / "marts.duckdb") == first  # ... with the same rows in every mart
-    assert len(first) >= 2 and all(n > 0 for n, _ in first.values())
+    # the checksums compare real content: every mart but the review lists (which may be empty) has rows
+    empty = {name for name, (n, _) in first.items() if n == 0}
+    assert len(first) >= 2 and empty <= {"main.rpt_agency_identity_candidates", "main.rpt_geography_unmatched"}

@@ -72,7 +72,7 @@ active_count as (
 checks as (
     select
         'listings_account_for_every_printed_row' as check_name,
-        cast(published_date as {{ dbt.type_string() }}) as scope,
+        {{ dbt.concat(["cast(published_date as " ~ dbt.type_string() ~ ")", "' '", "publication_id"]) }} as scope,
         cast(n_printed_rows as {{ dbt.type_string() }}) as observed,
         cast(n_rows as {{ dbt.type_string() }}) as expected,
         case when n_printed_rows = n_rows then 'pass' else 'fail' end as status
@@ -82,7 +82,7 @@ checks as (
 
     select
         'rows_folded_into_one_listing' as check_name,
-        cast(published_date as {{ dbt.type_string() }}) as scope,
+        {{ dbt.concat(["cast(published_date as " ~ dbt.type_string() ~ ")", "' '", "publication_id"]) }} as scope,
         cast(n_folded_rows as {{ dbt.type_string() }}) as observed,
         'exact duplicates or reviewed folds' as expected,
         'info' as status

@@ -152,8 +152,11 @@ checks as (
         cast(sum(case when county_sum <> state_population then 1 else 0 end) as {{ dbt.type_string() }})
         || ' of ' || cast(count(*) as {{ dbt.type_string() }}) || ' states differ' as observed,
         '0 states differ' as expected,
-        case when sum(case when county_sum <> state_population then 1 else 0 end) = 0 then 'pass' else 'fail' end
-            as status
+        case
+            when count(*) = 0 then 'info'
+            when sum(case when county_sum <> state_population then 1 else 0 end) = 0 then 'pass'
+            else 'fail'
+        end as status
     from pep_state_sums
 
     union all
@@ -164,8 +167,11 @@ checks as (
         cast(sum(case when states.state_fips is null then 1 else 0 end) as {{ dbt.type_string() }})
         || ' unknown of ' || cast(count(*) as {{ dbt.type_string() }}) as observed,
         '0 unknown' as expected,
-        case when sum(case when states.state_fips is null then 1 else 0 end) = 0 then 'pass' else 'fail' end
-            as status
+        case
+            when count(*) = 0 then 'info'
+            when sum(case when states.state_fips is null then 1 else 0 end) = 0 then 'pass'
+            else 'fail'
+        end as status
     from pep
     left join states
         on pep.state_fips = states.state_fips
