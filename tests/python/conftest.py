@@ -48,3 +48,18 @@ def built_sample_warehouse(tmp_path_factory) -> Path:
     result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def built_real_warehouse(realdata: Path, tmp_path_factory) -> Path:
+    """A warehouse built once from all of ../shared/realdata (ICE sheets, census, arrests): ingest and a
+    full `dbt build` (every model and dbt test green). Shared by the real-data suites; tests only read it."""
+    from ingest.pipeline import ingest_dir
+    from ingest.project import run_dbt
+
+    wh = tmp_path_factory.mktemp("real_wh")
+    summary = ingest_dir(realdata, wh / "work.duckdb")
+    assert not summary.rejected, [o.detail for o in summary.rejected]
+    result = run_dbt(["build"], wh)
+    assert result.ok, result.failures
+    return wh

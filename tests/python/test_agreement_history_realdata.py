@@ -99,11 +99,9 @@ def real_sheets_raw(realdata: Path, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_warehouse(real_sheets_raw: Path, tmp_path_factory) -> Path:
-    """work.duckdb built once from the real sheets (`dbt build`: the models and every test green)."""
-    wh = tmp_path_factory.mktemp("agr_wh")
-    _build(real_sheets_raw, wh, "real sheets, fresh ingest + dbt build")
-    return wh / "work.duckdb"
+def real_warehouse(built_real_warehouse: Path) -> Path:
+    """work.duckdb built once from the real data (`dbt build`: the models and every test green)."""
+    return built_real_warehouse / "work.duckdb"
 
 
 def test_manifest_section_1a_parses(realdata):

@@ -11,23 +11,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.pipeline import ingest_dir
-from ingest.project import run_dbt
 from ingest.sample import ice_sheets as scenario
 
 
 @pytest.fixture(scope="session")
-def sample_warehouse(sample_dir: Path, tmp_path_factory) -> Path:
-    """work.duckdb built once from the committed sample."""
+def sample_warehouse(sample_dir: Path, built_sample_warehouse: Path) -> Path:
+    """work.duckdb of the warehouse built once (dbt build incl. every test) from the committed sample."""
     if not (sample_dir / scenario.SHEETS_DIR).is_dir():
         pytest.skip("data/sample has no ICE sheets")
-    wh = tmp_path_factory.mktemp("agr_sample_wh")
-    summary = ingest_dir(sample_dir, wh / "work.duckdb")
-    assert not summary.rejected
-    # `make test` already runs `dbt build` (every dbt test) on the sample; the models suffice here
-    result = run_dbt(["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"], wh)
-    assert result.ok, result.failures
-    return wh / "work.duckdb"
+    return built_sample_warehouse / "work.duckdb"
 
 
 def _q(db: Path, sql: str, params: list | None = None) -> list[tuple]:

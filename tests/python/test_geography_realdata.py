@@ -12,9 +12,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.pipeline import ingest_dir
-from ingest.project import run_dbt
-
 GEOGRAPHY_MARTS = " ".join(
     [
         "+dim_states",
@@ -27,24 +24,8 @@ GEOGRAPHY_MARTS = " ".join(
 
 
 @pytest.fixture(scope="module")
-def real_con(realdata: Path, tmp_path_factory):
-    wh = tmp_path_factory.mktemp("geography_real")
-    summary = ingest_dir(realdata, wh / "work.duckdb")
-    assert not summary.rejected, [o.detail for o in summary.rejected]
-    result = run_dbt(
-        [
-            "build",
-            "-s",
-            GEOGRAPHY_MARTS,
-            "--exclude-resource-type",
-            "test",
-            "--exclude-resource-type",
-            "unit_test",
-        ],
-        wh,
-    )
-    assert result.ok, result.failures
-    con = duckdb.connect(str(wh / "work.duckdb"), read_only=True)
+def real_con(built_real_warehouse: Path):
+    con = duckdb.connect(str(built_real_warehouse / "work.duckdb"), read_only=True)
     yield con
     con.close()
 

@@ -62,7 +62,8 @@ def prebuilt_warehouse(path: str | None) -> Path | None:
     from ingest.pipeline import scan
     from ingest.sources.base import sha256_file
 
-    expected = sorted({sha256_file(p) for p in scan(SAMPLE) if p.suffix.lower() in {".xlsx", ".csv", ".txt", ".gz"}})
+    data_suffixes = {".xlsx", ".csv", ".txt", ".gz", ".json"}
+    expected = sorted({sha256_file(p) for p in scan(SAMPLE) if p.suffix.lower() in data_suffixes})
     landed = json.loads(query(marts, "select value from build_info where key = 'raw_file_sha256'")[0][0])
     rejected = query(work, "select count(*) from raw.load_rejections")[0][0]
     return warehouse if sorted(landed) == expected and rejected == 0 else None
