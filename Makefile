@@ -30,7 +30,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench
-	$(BIN)/ruff format --check tests bench
+	$(BIN)/ruff format --check ingest tests bench
 	ICE287G_WAREHOUSE_DIR=$(TEST_WAREHOUSE_DIR) $(BIN)/sqlfluff lint models macros tests/dbt
 
 sample: $(VENV)/.installed

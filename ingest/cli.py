@@ -60,8 +60,13 @@ def _ingest(raw_dir: Path, warehouse_dir: Path):
 
     total = len(scan(raw_dir)) if raw_dir.is_dir() else 0
     with Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True,
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("", total=total)
 
@@ -70,8 +75,9 @@ def _ingest(raw_dir: Path, warehouse_dir: Path):
             if outcome.status == "rejected":
                 progress.console.print(f"[red]quarantined[/] {outcome.detail}")
 
-        return ingest_dir(raw_dir, warehouse_dir / "work.duckdb", on_file=on_file,
-                          quarantine_dir=warehouse_dir / "quarantine")
+        return ingest_dir(
+            raw_dir, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
+        )
 
 
 def _print_ingest_summary(summary) -> None:
@@ -100,8 +106,13 @@ def _print_validation_summary(summary) -> None:
     validated = [o for o in summary.outcomes if o.checks]
     if validated:
         table = Table(title="Validation (Great Expectations, before landing)", show_header=True)
-        for col, justify in (("suite", "left"), ("files", "right"), ("passed", "right"), ("failed", "right"),
-                             ("warnings", "right")):
+        for col, justify in (
+            ("suite", "left"),
+            ("files", "right"),
+            ("passed", "right"),
+            ("failed", "right"),
+            ("warnings", "right"),
+        ):
             table.add_column(col, justify=justify)
         per_suite: dict[str, list] = {}
         for o in validated:
@@ -187,11 +198,19 @@ def _dbt_build(warehouse_dir: Path):
     from ingest.project import run_dbt
 
     with console.status("dbt build") as status:
+
         def on_line(line: str) -> None:
             if " OK created" in line:
                 pause_point("dbt")  # crash tests kill the build here, while dbt is writing
-            if " OK " in line or "ERROR" in line or "FAIL" in line or "WARN" in line or "Completed" in line \
-                    or line.startswith("Done.") or "Error" in line:
+            if (
+                " OK " in line
+                or "ERROR" in line
+                or "FAIL" in line
+                or "WARN" in line
+                or "Completed" in line
+                or line.startswith("Done.")
+                or "Error" in line
+            ):
                 console.print(line, markup=False)
             status.update(f"dbt build: {line[-80:]}")
 
@@ -206,8 +225,9 @@ def cmd_build(args) -> int:
         err_console.print(f"[red]build interrupted:[/] {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     except Exception as exc:  # an unexpected failure must still say what was (not) published
-        err_console.print(f"[red]build failed:[/] unexpected {type(exc).__name__}: {exc}; "
-                          f"{_untouched(args.warehouse_dir)}")
+        err_console.print(
+            f"[red]build failed:[/] unexpected {type(exc).__name__}: {exc}; {_untouched(args.warehouse_dir)}"
+        )
         return EXIT_FAILED
 
 
@@ -260,8 +280,9 @@ def _build(args) -> int:
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
         names = ", ".join(o.path for o in summary.rejected)
-        console.print(f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} "
-                      f"(exit {EXIT_QUARANTINED})")
+        console.print(
+            f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} (exit {EXIT_QUARANTINED})"
+        )
         return EXIT_QUARANTINED
     return EXIT_OK
 
@@ -296,7 +317,11 @@ def cmd_fetch(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
-        "build": cmd_build, "ingest": cmd_ingest, "publish": cmd_publish, "sample": cmd_sample, "fetch": cmd_fetch,
+        "build": cmd_build,
+        "ingest": cmd_ingest,
+        "publish": cmd_publish,
+        "sample": cmd_sample,
+        "fetch": cmd_fetch,
     }[args.command]
     return handler(args)
 

@@ -97,8 +97,11 @@ def fetch(dest: Path, *, console: Console, err_console: Console) -> int:
             elif src["kind"] == "ice_page":
                 parser = _LinkParser()
                 parser.feed(data.decode("utf-8", "replace"))
-                wanted = [(h, t) for h, t in parser.links if re.search(r"(?i)participating|pending", t + h)
-                          and "download" in h]
+                wanted = [
+                    (h, t)
+                    for h, t in parser.links
+                    if re.search(r"(?i)participating|pending", t + h) and "download" in h
+                ]
                 if not wanted:
                     raise ValueError("no participating/pending download links found on the page")
                 for href, text in wanted:
@@ -113,8 +116,10 @@ def fetch(dest: Path, *, console: Console, err_console: Console) -> int:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             failures += 1
             host = urllib.parse.urlsplit(url).netloc
-            err_console.print(f"[red]cannot fetch {src['name']}[/]: {host} is unreachable ({exc}). "
-                              "Are you offline? Nothing was written for this source.")
+            err_console.print(
+                f"[red]cannot fetch {src['name']}[/]: {host} is unreachable ({exc}). "
+                "Are you offline? Nothing was written for this source."
+            )
         except (ValueError, zipfile.BadZipFile) as exc:
             failures += 1
             err_console.print(f"[red]cannot fetch {src['name']}[/] from {url}: {exc}")

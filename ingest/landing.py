@@ -99,8 +99,19 @@ VALIDATION_INSERT = (
 
 
 def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.datetime) -> list[Any]:
-    return [file.sha256, file.rel_path, v["suite"], v["expectation"], v.get("column"), v.get("observed"),
-            bool(v["success"]), landed, at, v.get("severity", "error"), "\n".join(v.get("examples") or [])]
+    return [
+        file.sha256,
+        file.rel_path,
+        v["suite"],
+        v["expectation"],
+        v.get("column"),
+        v.get("observed"),
+        bool(v["success"]),
+        landed,
+        at,
+        v.get("severity", "error"),
+        "\n".join(v.get("examples") or []),
+    ]
 
 
 def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
@@ -130,8 +141,9 @@ def record_name(con: duckdb.DuckDBPyConnection, file: FileInfo) -> None:
     )
 
 
-def record_rejection(con: duckdb.DuckDBPyConnection, file: FileInfo | None, path: str, stage: str,
-                     error: IngestError | Exception) -> None:
+def record_rejection(
+    con: duckdb.DuckDBPyConnection, file: FileInfo | None, path: str, stage: str, error: IngestError | Exception
+) -> None:
     """Log a refused file (its rows never land)."""
     if isinstance(error, IngestError):
         reason, row, column, examples = error.reason, error.row, error.column, "\n".join(error.examples)
@@ -139,8 +151,17 @@ def record_rejection(con: duckdb.DuckDBPyConnection, file: FileInfo | None, path
         reason, row, column, examples = f"{type(error).__name__}: {error}", None, None, ""
     con.execute(
         "insert into raw.load_rejections values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [path, file.sha256 if file else None, Path(path).name, stage, reason, row, column, examples,
-         dt.datetime.now(dt.UTC)],
+        [
+            path,
+            file.sha256 if file else None,
+            Path(path).name,
+            stage,
+            reason,
+            row,
+            column,
+            examples,
+            dt.datetime.now(dt.UTC),
+        ],
     )
 
 
@@ -159,8 +180,14 @@ def land(
     """Insert a parsed file's rows with lineage, its manifest row and validation results; all or nothing."""
     loaded_at = dt.datetime.now(dt.UTC)
     meta = dict(parsed.meta)
-    manifest_fields = ["published_date", "date_method", "filename_date", "filename_pattern",
-                       "latest_signed_date", "date_flag"]
+    manifest_fields = [
+        "published_date",
+        "date_method",
+        "filename_date",
+        "filename_pattern",
+        "latest_signed_date",
+        "date_flag",
+    ]
     manifest_values = [meta.pop(k, None) for k in manifest_fields]
     con.execute("begin transaction")
     try:
@@ -197,9 +224,23 @@ def land(
         ).fetchone()[0]
         con.execute(
             "insert into raw.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [file.sha256, parsed.source, parsed.kind, parsed.layout, parsed.table, file.rel_path,
-             file.path.name, file.size, parsed.sheet, parsed.header_row, n_rows, *manifest_values,
-             json.dumps(meta, default=_json_default, sort_keys=True), __version__, loaded_at],
+            [
+                file.sha256,
+                parsed.source,
+                parsed.kind,
+                parsed.layout,
+                parsed.table,
+                file.rel_path,
+                file.path.name,
+                file.size,
+                parsed.sheet,
+                parsed.header_row,
+                n_rows,
+                *manifest_values,
+                json.dumps(meta, default=_json_default, sort_keys=True),
+                __version__,
+                loaded_at,
+            ],
         )
         con.execute(
             "insert or ignore into raw.load_file_names values (?, ?, ?, ?)",

@@ -79,7 +79,9 @@ def read_overrides(raw_dir: Path) -> dict[str, dt.date]:
                 except ValueError as exc:
                     raise IngestError(
                         f"published_date {row.get('published_date')!r} is not YYYY-MM-DD",
-                        file=path, row=i, column="published_date",
+                        file=path,
+                        row=i,
+                        column="published_date",
                     ) from exc
     return overrides
 
@@ -101,8 +103,7 @@ def ingest_dir(
     if not paths:
         raise RawDirError(f"raw directory holds no files: {raw_dir}")
     sources = all_sources()
-    context = LoadContext(raw_dir=raw_dir, date_overrides=read_overrides(raw_dir),
-                          warehouse_dir=Path(db_path).parent)
+    context = LoadContext(raw_dir=raw_dir, date_overrides=read_overrides(raw_dir), warehouse_dir=Path(db_path).parent)
     summary = IngestSummary(raw_dir=raw_dir)
     con = landing.connect(db_path, sources)
     try:
@@ -117,8 +118,7 @@ def ingest_dir(
                 pending_by_sha[step.file.sha256] = step
         # 2. validate: each suite runs once over all the new files it gates
         to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
-        for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]),
-                              strict=True):
+        for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]), strict=True):
             p.results = results
         # 3. land or quarantine, one transaction per file, in path order
         for step in steps:
@@ -146,19 +146,24 @@ class _Pending:
     outcome: FileOutcome | None = None
 
 
-def _reject(con, file: FileInfo | None, rel: str, stage: str, exc: IngestError, quarantine_dir: Path | None,
-            checks: list[dict] | None = None) -> FileOutcome:
+def _reject(
+    con,
+    file: FileInfo | None,
+    rel: str,
+    stage: str,
+    exc: IngestError,
+    quarantine_dir: Path | None,
+    checks: list[dict] | None = None,
+) -> FileOutcome:
     if checks and file is not None:
         landing.record_validation(con, file, checks)
     landing.record_rejection(con, file, rel, stage, exc)
     if file is not None:
         _write_quarantine_report(quarantine_dir, file, stage, exc)
-    return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [],
-                       examples=exc.examples)
+    return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [], examples=exc.examples)
 
 
-def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha,
-                 quarantine_dir) -> FileOutcome | _Pending:
+def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir) -> FileOutcome | _Pending:
     """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
     rel = path.relative_to(raw_dir).as_posix()
     if path.name == OVERRIDE_FILE:
@@ -223,8 +228,15 @@ def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path 
         return step.outcome
     seen[file.sha256] = rel
     step.outcome = FileOutcome(
-        rel, "loaded", f"{parsed.layout}, {n_rows} rows", parsed.source, parsed.kind, parsed.layout, n_rows,
-        parsed.meta.get("published_date"), checks=step.results,
+        rel,
+        "loaded",
+        f"{parsed.layout}, {n_rows} rows",
+        parsed.source,
+        parsed.kind,
+        parsed.layout,
+        n_rows,
+        parsed.meta.get("published_date"),
+        checks=step.results,
     )
     return step.outcome
 

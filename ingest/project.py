@@ -55,10 +55,14 @@ def run_dbt(
         str(exe) if exe.exists() else "dbt",
         *args,
         "--no-use-colors",
-        "--project-dir", str(proj),
-        "--profiles-dir", str(proj / "profiles"),
-        "--target-path", str(target_path),
-        "--log-path", str(warehouse_dir.resolve() / "dbt_logs"),
+        "--project-dir",
+        str(proj),
+        "--profiles-dir",
+        str(proj / "profiles"),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(warehouse_dir.resolve() / "dbt_logs"),
     ]
     proc = subprocess.Popen(
         cmd, cwd=proj, env=dbt_env(warehouse_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -38,11 +38,33 @@ PUBLISHED_SCHEMAS = ("marts", "reference")
 PUBLISHED_SCHEMA_OF = {"marts": "main", "reference": "reference"}
 # Columns that must never leave the warehouse (personal fields of arrest records).
 DENY_COLUMNS = {
-    "birth_date", "birth_year", "date_of_birth", "alien_file_number", "a_number", "eid_case_id",
-    "eid_subject_id", "unique_identifier", "anonymized_identifier", "person_id", "subject_id",
+    "birth_date",
+    "birth_year",
+    "date_of_birth",
+    "alien_file_number",
+    "a_number",
+    "eid_case_id",
+    "eid_subject_id",
+    "unique_identifier",
+    "anonymized_identifier",
+    "person_id",
+    "subject_id",
     # arrests releases: every personal field a layout carries, under its raw name
-    "birthdate", "dob", "alien_number", "anumber", "a_file_number", "eid_id", "unique_id", "case_id",
-    "fins_number", "fbi_number", "first_name", "last_name", "full_name", "officer_id", "supervisor_id",
+    "birthdate",
+    "dob",
+    "alien_number",
+    "anumber",
+    "a_file_number",
+    "eid_id",
+    "unique_id",
+    "case_id",
+    "fins_number",
+    "fbi_number",
+    "first_name",
+    "last_name",
+    "full_name",
+    "officer_id",
+    "supervisor_id",
     "arrest_created_by",
 }
 
@@ -53,8 +75,9 @@ class PublishError(RuntimeError):
 
 def _code_version(project: Path) -> str:
     try:
-        out = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or __version__
     except (OSError, subprocess.SubprocessError):
         return __version__
@@ -128,8 +151,7 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     return counts
 
 
-def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, project: Path,
-                       stamp: str) -> dict[str, int]:
+def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, project: Path, stamp: str) -> dict[str, int]:
     """Write marts.duckdb (and exports) of a new publication into its staging folder."""
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp_db))
@@ -142,9 +164,14 @@ def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, projec
             "order by schema_name, table_name"
         ).fetchall()
         for schema, table, _ in tables:
-            cols = [r[0].lower() for r in con.execute(
-                "select column_name from duckdb_columns() where database_name='work' "
-                "and schema_name=? and table_name=?", [schema, table]).fetchall()]
+            cols = [
+                r[0].lower()
+                for r in con.execute(
+                    "select column_name from duckdb_columns() where database_name='work' "
+                    "and schema_name=? and table_name=?",
+                    [schema, table],
+                ).fetchall()
+            ]
             denied = sorted(set(cols) & DENY_COLUMNS)
             if denied:
                 raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
@@ -156,15 +183,20 @@ def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, projec
                 con.execute(f"comment on table {dest} is {_lit(comment)}")
             for col, ccomment in con.execute(
                 "select column_name, comment from duckdb_columns() where database_name='work' "
-                "and schema_name=? and table_name=? and comment is not null", [schema, table]
+                "and schema_name=? and table_name=? and comment is not null",
+                [schema, table],
             ).fetchall():
                 con.execute(f"comment on column {dest}.{_q(col)} is {_lit(ccomment)}")
             counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
         raw_hashes = []
-        if con.execute("select count(*) from duckdb_tables() where database_name='work' "
-                       "and schema_name='raw' and table_name='load_manifest'").fetchone()[0]:
-            raw_hashes = [r[0] for r in con.execute(
-                "select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()]
+        if con.execute(
+            "select count(*) from duckdb_tables() where database_name='work' "
+            "and schema_name='raw' and table_name='load_manifest'"
+        ).fetchone()[0]:
+            raw_hashes = [
+                r[0]
+                for r in con.execute("select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()
+            ]
         info = {
             "built_at": dt.datetime.now(dt.UTC).isoformat(),
             "publication": stamp,
@@ -227,10 +259,9 @@ def _swap_current(warehouse_dir: Path, final: Path) -> None:
 
 def _prune(publications: Path, keep: Path) -> None:
     """Remove all but the newest KEEP_PUBLICATIONS publications (never the current one)."""
-    done = sorted((p for p in publications.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+    done = sorted(
+        (p for p in publications.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name
+    )
     for old in done[:-KEEP_PUBLICATIONS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-
-

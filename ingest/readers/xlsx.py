@@ -109,9 +109,7 @@ def _check_xml_members(zf: zipfile.ZipFile, path: Path) -> None:
         with zf.open(info) as fh:
             head = fh.read(4096)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise UnsafeFileError(
-                f"{info.filename} declares a DTD/entities: refusing a possible XML bomb", file=path
-            )
+            raise UnsafeFileError(f"{info.filename} declares a DTD/entities: refusing a possible XML bomb", file=path)
 
 
 def check_archive(path: Path) -> zipfile.ZipFile:
@@ -145,8 +143,7 @@ def check_archive(path: Path) -> zipfile.ZipFile:
     names = {i.filename for i in infos}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UnsafeFileError(
-            "workbook contains macros (xl/vbaProject.bin); the sources publish plain .xlsx — "
-            "refusing a macro workbook",
+            "workbook contains macros (xl/vbaProject.bin); the sources publish plain .xlsx — refusing a macro workbook",
             file=path,
         )
     _check_xml_members(zf, path)

@@ -271,9 +271,7 @@ def ddp_rows() -> list[list[Any]]:
                 "ERO Criminal Alien Program" if not is_287g else "287(g) Program",
                 place.agency.upper() if is_287g else None,
                 METHOD_287G if is_287g else rng.choice(OTHER_METHODS),
-                rng.choice(
-                    ["1 Convicted Criminal", "2 Pending Criminal Charges", "3 Other Immigration Violator"]
-                ),
+                rng.choice(["1 Convicted Criminal", "2 Pending Criminal Charges", "3 Other Immigration Violator"]),
                 rng.choice(["ACTIVE", "CLOSED"]),
                 "[8C] Excludable / Inadmissible",
                 rng.choice(COUNTRIES),
@@ -309,9 +307,7 @@ def ddp_early_rows() -> list[list[Any]]:
     rows = []
     for i in range(N_DDP_EARLY):
         place = _pick(rng)
-        when = dt.datetime.combine(
-            dt.date(2024, 10, 1) + dt.timedelta(days=rng.randrange(0, 100)), dt.time(8)
-        )
+        when = dt.datetime.combine(dt.date(2024, 10, 1) + dt.timedelta(days=rng.randrange(0, 100)), dt.time(8))
         rows.append(
             [
                 when,

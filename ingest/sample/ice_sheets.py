@@ -314,9 +314,7 @@ def moa(name: str) -> str:
     return ICE_MOA_BASE + name
 
 
-def A(
-    key, state, agency, agency_type, county, support, signed, moa_file, participating=(), **kw
-) -> Agreement:
+def A(key, state, agency, agency_type, county, support, signed, moa_file, participating=(), **kw) -> Agreement:
     if "moa_posted_in" not in kw and participating and moa_file:
         kw["moa_posted_in"] = participating[0]
     return Agreement(
@@ -560,8 +558,7 @@ QUIRKS: tuple[str, ...] = (
     "(participatingAgencies08022025pm.xlsx in folder 2025-09-02), a year typo 11114025, "
     "and one file with no date folder (participatingAgencies07182025pm.xlsx)",
     "Used range beyond the data (empty formatted columns to I/M and trailing empty rows); autofilter",
-    "Pending sheet name 'Sheet1' early, 'Sheet 1' later; "
-    "last pending sheet has an all-'link pending' MOA column",
+    "Pending sheet name 'Sheet1' early, 'Sheet 1' later; last pending sheet has an all-'link pending' MOA column",
 )
 
 EVENTS: tuple[str, ...] = tuple(f"{a.key}: {n}" for a in AGREEMENTS for n in a.notes)
@@ -689,9 +686,7 @@ def _printed_row(a: Agreement, spec: PubSpec) -> tuple[PrintedRow, int]:
             target = href(a.moa_url, _href_form(a, pid)) if posted else None
             signed = a.signed
         add_posted = (
-            spec.layout == "xlsx8"
-            and a.addendum_posted_in is not None
-            and _pidx(pid) >= _pidx(a.addendum_posted_in)
+            spec.layout == "xlsx8" and a.addendum_posted_in is not None and _pidx(pid) >= _pidx(a.addendum_posted_in)
         )
         row = PrintedRow(
             a.key,

@@ -169,9 +169,7 @@ def _to_shared_strings(members: dict[str, bytes]) -> None:
         + b"".join(items)
         + b"</sst>"
     )
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>", _SST_CT + b"</Types>"
-    )
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(b"</Types>", _SST_CT + b"</Types>")
     rels = "xl/_rels/workbook.xml.rels"
     members[rels] = members[rels].replace(b"</Relationships>", _SST_REL + b"</Relationships>")
 

@@ -278,9 +278,7 @@ class Arrests(Source):
     """ICE arrest releases (LESA FY2019, Deportation Data Project xlsx, weekly agency snapshots)."""
 
     name = "arrests"
-    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {
-        layout.table: _table_columns(layout) for layout in LAYOUTS
-    }
+    tables: ClassVar[dict[str, list[tuple[str, str]]]] = {layout.table: _table_columns(layout) for layout in LAYOUTS}
 
     def detect(self, file: FileInfo) -> Detection | None:
         if _is_delimited(file):
@@ -382,9 +380,7 @@ class Arrests(Source):
                 texts = {positions[i]: cell_text(v) for i, v in enumerate(row) if i in positions}
                 if all(t is None or not str(t).strip() for t in texts.values()):
                     continue
-                extra = [
-                    i for i, v in enumerate(row) if i not in positions and cell_text(v) not in (None, "")
-                ]
+                extra = [i for i, v in enumerate(row) if i not in positions and cell_text(v) not in (None, "")]
                 if extra:
                     raise IngestError(
                         f"value {cell_text(row[extra[0]])!r} under no header (sheet {sheet.name!r})",

@@ -93,9 +93,7 @@ KINDS: dict[str, CensusKind] = {
     "pep_county": CensusKind("pep_county", "census_pep_county", PEP_COLUMNS, "csv", ",", "latin-1"),
     "acs_county": CensusKind("acs_county", "census_acs_county", ACS_COUNTY_COLUMNS, "json"),
     "acs_place": CensusKind("acs_place", "census_acs_place", ACS_PLACE_COLUMNS, "json"),
-    "gazetteer_county": CensusKind(
-        "gazetteer_county", "census_gazetteer_county", GAZ_COUNTY_COLUMNS, "csv", "|"
-    ),
+    "gazetteer_county": CensusKind("gazetteer_county", "census_gazetteer_county", GAZ_COUNTY_COLUMNS, "csv", "|"),
     "gazetteer_place": CensusKind("gazetteer_place", "census_gazetteer_place", GAZ_PLACE_COLUMNS, "csv", "|"),
 }
 
@@ -166,9 +164,7 @@ def _decode(file: FileInfo, data: bytes, encoding: str) -> str:
             f"(character {len(prefix) + 1} of the line); the file must be {encoding}-encoded",
             file=file.rel_path,
             row=line_no,
-            examples=[
-                data[line_start : data.find(b"\n", exc.start)].decode(encoding, errors="replace")[:200]
-            ],
+            examples=[data[line_start : data.find(b"\n", exc.start)].decode(encoding, errors="replace")[:200]],
         ) from exc
 
 
@@ -232,9 +228,7 @@ def _parse_json(file: FileInfo, spec: CensusKind) -> tuple[list[dict[str, Any]],
             f"not valid JSON: {exc.msg}", file=file.rel_path, row=exc.lineno, column=f"character {exc.colno}"
         ) from exc
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
-        raise IngestError(
-            "an ACS API response is an array of arrays with the header first", file=file.rel_path
-        )
+        raise IngestError("an ACS API response is an array of arrays with the header first", file=file.rel_path)
     _check_header(file, spec, data[0])
     records = []
     for i, row in enumerate(data[1:], start=2):

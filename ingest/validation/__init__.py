@@ -60,8 +60,15 @@ def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[l
 
 def _unreadable(suite: str, exc: IngestError) -> dict[str, Any]:
     return {
-        "suite": suite, "expectation": "file_readable", "gx_type": None, "column": exc.column,
-        "observed": exc.reason, "success": False, "severity": "error", "examples": exc.examples, "row": exc.row,
+        "suite": suite,
+        "expectation": "file_readable",
+        "gx_type": None,
+        "column": exc.column,
+        "observed": exc.reason,
+        "success": False,
+        "severity": "error",
+        "examples": exc.examples,
+        "row": exc.row,
     }
 
 

@@ -61,18 +61,14 @@ def test_every_unmatched_agency_is_reported_with_a_reason(real_con):
         " where (jurisdiction_level = 'Municipal' and place_geoid is null)"
         " or (jurisdiction_level not in ('Municipal', 'State') and county_fips is null)"
     ).fetchone()[0]
-    reported = real_con.execute(
-        "select count(*), count(reason) from marts.rpt_geography_unmatched"
-    ).fetchone()
+    reported = real_con.execute("select count(*), count(reason) from marts.rpt_geography_unmatched").fetchone()
     assert reported == (missing, missing)
 
 
 def test_dim_states_population_equals_pep_state_rows(real_con, realdata):
     pep = {r["STATE"]: int(r["POPESTIMATE2024"]) for r in _pep_rows(realdata) if r["SUMLEV"] == "040"}
     dim = dict(
-        real_con.execute(
-            "select state_fips, population from marts.dim_states where population is not null"
-        ).fetchall()
+        real_con.execute("select state_fips, population from marts.dim_states where population is not null").fetchall()
     )
     assert len(pep) == 51
     assert dim == pep
@@ -84,9 +80,7 @@ def test_every_large_texas_county_in_sb8_report(real_con, realdata):
         for r in _pep_rows(realdata)
         if r["SUMLEV"] == "050" and r["STATE"] == "48" and int(r["POPESTIMATE2024"]) >= 100_000
     }
-    reported = {
-        r[0] for r in real_con.execute("select county_fips from marts.rpt_texas_sb8_compliance").fetchall()
-    }
+    reported = {r[0] for r in real_con.execute("select county_fips from marts.rpt_texas_sb8_compliance").fetchall()}
     assert len(large) > 30
     assert reported == large
 

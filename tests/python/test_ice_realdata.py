@@ -104,7 +104,7 @@ def test_second_run_reports_everything_already_loaded(realdata, real_ingest):
     _, db = real_ingest
     before = _q(db, "select count(*) from raw.ice_participating_rows")[0][0]
     summary = ingest_dir(realdata, db)
-    ice_paths = {p for p, in _q(db, "select source_file from raw.load_manifest where source = 'ice'")}
+    ice_paths = {p for (p,) in _q(db, "select source_file from raw.load_manifest where source = 'ice'")}
     assert len([o for o in summary.by_status("already_loaded") if o.path in ice_paths]) == 31
     assert summary.by_status("loaded") == [] and summary.rejected == []
     assert _q(db, "select count(*) from raw.ice_participating_rows")[0][0] == before
