@@ -30,5 +30,6 @@ select
 from report
 full outer join arrests
     on report.fiscal_year = arrests.fiscal_year
-where coalesce(report.n_report, 0) <> coalesce(arrests.n_facts, 0)
+where
+    coalesce(report.n_report, 0) <> coalesce(arrests.n_facts, 0)
     or coalesce(report.n_report_agency, 0) <> coalesce(arrests.n_facts_agency, 0)

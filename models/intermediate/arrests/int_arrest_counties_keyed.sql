@@ -2,11 +2,20 @@
 with
 
 counties as (
-    select county_fips, state_fips, county_state_name, aor_code from {{ ref('stg_arrests__county_aor_rows') }}
+    select
+        county_fips,
+        state_fips,
+        county_state_name,
+        aor_code
+    from {{ ref('stg_arrests__county_aor_rows') }}
 ),
 
 states as (
-    select state_code, state_fips, state_name from {{ ref('states') }}
+    select
+        state_code,
+        state_fips,
+        state_name
+    from {{ ref('states') }}
 ),
 
 named as (

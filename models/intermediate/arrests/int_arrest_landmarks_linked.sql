@@ -8,20 +8,41 @@ landmarks as (
 ),
 
 counties as (
-    select county_fips, state_code, aor_code, state_name_upper, county_key from {{ ref('int_arrest_counties_keyed') }}
+    select
+        county_fips,
+        state_code,
+        aor_code,
+        state_name_upper,
+        county_key
+    from {{ ref('int_arrest_counties_keyed') }}
 ),
 
 aor_states as (
-    select aor_code, state_code from {{ ref('aor_states') }}
+    select
+        aor_code,
+        state_code
+    from {{ ref('aor_states') }}
 ),
 
 places as (
-    select landmark, aor_code, county_fips, state_code, facility_type, link_confidence
+    select
+        landmark,
+        aor_code,
+        county_fips,
+        state_code,
+        facility_type,
+        link_confidence
     from {{ ref('landmark_places') }}
 ),
 
 sub_offices as (
-    select office_code, aor_code, county_fips, state_code, link_confidence from {{ ref('ero_sub_offices') }}
+    select
+        office_code,
+        aor_code,
+        county_fips,
+        state_code,
+        link_confidence
+    from {{ ref('ero_sub_offices') }}
 ),
 
 county_candidates as (
@@ -44,11 +65,13 @@ county_candidates as (
     from landmarks
     inner join counties
         on (' ' || landmarks.county_prefix) like '% ' || counties.county_key
-    where landmarks.county_prefix is not null
+    where
+        landmarks.county_prefix is not null
         and (
             landmarks.aor_code is null
             or counties.state_code in (
-                select aor_states.state_code from aor_states where aor_states.aor_code = landmarks.aor_code
+                select aor_states.state_code from aor_states
+                where aor_states.aor_code = landmarks.aor_code
             )
         )
 ),
@@ -56,10 +79,10 @@ county_candidates as (
 county_ranked as (
     select
         county_candidates.*,
-        count(*) over (partition by aor_code, landmark) as n_candidates,
+        count(*) over (partition by county_candidates.aor_code, county_candidates.landmark) as n_candidates,
         rank() over (
-            partition by aor_code, landmark
-            order by has_state_hint desc, key_length desc, is_same_aor desc
+            partition by county_candidates.aor_code, county_candidates.landmark
+            order by county_candidates.has_state_hint desc, county_candidates.key_length desc, county_candidates.is_same_aor desc
         ) as candidate_rank
     from county_candidates
 ),
@@ -92,8 +115,9 @@ place_matches as (
         ) as match_rank
     from landmarks
     inner join places
-        on landmarks.landmark_upper = upper(trim(places.landmark))
-        and (landmarks.aor_code = places.aor_code or landmarks.aor_code is null)
+        on
+            landmarks.landmark_upper = upper(trim(places.landmark))
+            and (landmarks.aor_code = places.aor_code or landmarks.aor_code is null)
 ),
 
 office_matches as (
@@ -109,8 +133,9 @@ office_matches as (
         ) as match_rank
     from landmarks
     inner join sub_offices
-        on landmarks.sub_office_code = sub_offices.office_code
-        and (landmarks.aor_code = sub_offices.aor_code or landmarks.aor_code is null)
+        on
+            landmarks.sub_office_code = sub_offices.office_code
+            and (landmarks.aor_code = sub_offices.aor_code or landmarks.aor_code is null)
 ),
 
 linked as (
@@ -163,16 +188,19 @@ linked as (
         end as unlinked_reason
     from landmarks
     left join place_matches
-        on landmarks.landmark = place_matches.landmark
-        and landmarks.aor_code is not distinct from place_matches.aor_code
-        and place_matches.match_rank = 1
+        on
+            landmarks.landmark = place_matches.landmark
+            and landmarks.aor_code is not distinct from place_matches.aor_code
+            and place_matches.match_rank = 1
     left join county_best
-        on landmarks.landmark = county_best.landmark
-        and landmarks.aor_code is not distinct from county_best.aor_code
+        on
+            landmarks.landmark = county_best.landmark
+            and landmarks.aor_code is not distinct from county_best.aor_code
     left join office_matches
-        on landmarks.landmark = office_matches.landmark
-        and landmarks.aor_code is not distinct from office_matches.aor_code
-        and office_matches.match_rank = 1
+        on
+            landmarks.landmark = office_matches.landmark
+            and landmarks.aor_code is not distinct from office_matches.aor_code
+            and office_matches.match_rank = 1
 )
 
 select * from linked

@@ -3,7 +3,10 @@
 with
 
 arrests as (
-    select aor_code, landmark from {{ ref('int_arrests_unioned') }}
+    select
+        aor_code,
+        landmark
+    from {{ ref('int_arrests_unioned') }}
     where landmark is not null
 ),
 
@@ -31,29 +34,29 @@ tokens as (
     select
         keyed.*,
         case
-            when position(' COUNTY' in landmark_key) > 0
-                then substring(landmark_key, 1, position(' COUNTY' in landmark_key) - 1)
-            when position(' PARISH' in landmark_key) > 0
-                then substring(landmark_key, 1, position(' PARISH' in landmark_key) - 1)
-            when position(' CNTY' in landmark_key) > 0
-                then substring(landmark_key, 1, position(' CNTY' in landmark_key) - 1)
-            when position(' CTY ' in landmark_key) > 0
-                then substring(landmark_key, 1, position(' CTY ' in landmark_key) - 1)
+            when position(' COUNTY' in keyed.landmark_key) > 0
+                then substring(keyed.landmark_key, 1, position(' COUNTY' in keyed.landmark_key) - 1)
+            when position(' PARISH' in keyed.landmark_key) > 0
+                then substring(keyed.landmark_key, 1, position(' PARISH' in keyed.landmark_key) - 1)
+            when position(' CNTY' in keyed.landmark_key) > 0
+                then substring(keyed.landmark_key, 1, position(' CNTY' in keyed.landmark_key) - 1)
+            when position(' CTY ' in keyed.landmark_key) > 0
+                then substring(keyed.landmark_key, 1, position(' CTY ' in keyed.landmark_key) - 1)
         end as county_prefix,
         case
-            when landmark_key like '% GENERAL AREA%'
+            when keyed.landmark_key like '% GENERAL AREA%'
                 then {{ dbt.split_part('landmark_key', "' '", 1) }}
         end as sub_office_code,
         (
-            landmark_key like '%JAIL%' or landmark_key like '%SHERIFF%' or landmark_key like '%DETENTION%'
-            or landmark_key like '%CORRECTION%' or landmark_key like '%PRISON%' or landmark_key like '% HOC%'
+            keyed.landmark_key like '%JAIL%' or keyed.landmark_key like '%SHERIFF%' or keyed.landmark_key like '%DETENTION%'
+            or keyed.landmark_key like '%CORRECTION%' or keyed.landmark_key like '%PRISON%' or keyed.landmark_key like '% HOC%'
         ) as has_custody_token,
         (
-            landmark_key like '%DEPARTMENT OF CORRECTION%' or landmark_key like '%DEPT OF CORR%'
-            or landmark_key like '%STATE PRISON%' or landmark_key like '%NDOC%' or landmark_key like 'MCI %'
-            or landmark_key like '%CORRECTIONAL INSTITUTION%'
+            keyed.landmark_key like '%DEPARTMENT OF CORRECTION%' or keyed.landmark_key like '%DEPT OF CORR%'
+            or keyed.landmark_key like '%STATE PRISON%' or keyed.landmark_key like '%NDOC%' or keyed.landmark_key like 'MCI %'
+            or keyed.landmark_key like '%CORRECTIONAL INSTITUTION%'
         ) as has_state_prison_token,
-        (landmark_key like '%REGIONAL JAIL%' or landmark_key like '%REGIONAL DETENTION%') as has_regional_jail_token
+        (keyed.landmark_key like '%REGIONAL JAIL%' or keyed.landmark_key like '%REGIONAL DETENTION%') as has_regional_jail_token
     from keyed
 )
 

@@ -1,4 +1,6 @@
-{#- One transformation: attribute each arrest to an agency and match that agency to the ICE sheets.
+-- sqlfluff:exclude_rules:AM04
+-- (the final select keeps every column of the linked arrest and adds the agency match)
+{# One transformation: attribute each arrest to an agency and match that agency to the ICE sheets.
     Grain: one arrest. The attributed agency is the one named in Arresting Agency, else the county sheriff's
     office implied by a county jail/sheriff landmark. agency_ref is the provisional id in the warehouse's
     format (<USPS>-<slug>). agency_id is set only when the agency exists in the ICE sheets (the agency ids of
@@ -15,11 +17,18 @@ arrests as (
 ),
 
 counties as (
-    select county_fips, county_name_upper from {{ ref('int_arrest_counties_keyed') }}
+    select
+        county_fips,
+        county_name_upper
+    from {{ ref('int_arrest_counties_keyed') }}
 ),
 
 aliases as (
-    select state_code, name_key, agency_id from {{ ref('int_agency_aliases') }}
+    select
+        state_code,
+        name_key,
+        agency_id
+    from {{ ref('int_agency_aliases') }}
 ),
 
 agency_ids as (
@@ -31,7 +40,11 @@ agency_ids as (
 ),
 
 agency_geography as (
-    select agency_id, county_fips, jurisdiction_level from {{ ref('int_agency_geography') }}
+    select
+        agency_id,
+        county_fips,
+        jurisdiction_level
+    from {{ ref('int_agency_geography') }}
 ),
 
 county_sheriffs as (
@@ -41,7 +54,8 @@ county_sheriffs as (
     from agency_geography
     inner join agency_ids
         on agency_geography.agency_id = agency_ids.agency_id
-    where agency_geography.jurisdiction_level = 'County'
+    where
+        agency_geography.jurisdiction_level = 'County'
         and agency_geography.county_fips is not null
         and lower(agency_ids.agency_name) like '%sheriff%'
     group by agency_geography.county_fips
@@ -66,7 +80,7 @@ referenced as (
     select
         named.*,
         case
-            when agency_name_attributed is not null and state_code is not null
+            when named.agency_name_attributed is not null and named.state_code is not null
                 then {{ dbt.concat(["state_code", "'-'", arrests_slug('agency_name_attributed')]) }}
         end as agency_ref
     from named
@@ -80,8 +94,9 @@ matched as (
         case when referenced.is_implied_sheriff then county_sheriffs.agency_id end as agency_id_by_county
     from referenced
     left join aliases as by_name
-        on referenced.state_code = by_name.state_code
-        and {{ agency_name_key('referenced.agency_name_attributed') }} = by_name.name_key
+        on
+            referenced.state_code = by_name.state_code
+            and {{ agency_name_key('referenced.agency_name_attributed') }} = by_name.name_key
     left join agency_ids as by_slug
         on referenced.agency_ref = by_slug.agency_id
     left join county_sheriffs

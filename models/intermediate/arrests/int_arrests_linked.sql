@@ -12,12 +12,24 @@ arrests as (
 
 landmarks as (
     select
-        aor_code, landmark, county_fips, state_code, link_method, link_confidence, facility_type, has_custody_token
+        aor_code,
+        landmark,
+        county_fips,
+        state_code,
+        link_method,
+        link_confidence,
+        facility_type,
+        has_custody_token
     from {{ ref('int_arrest_landmarks_linked') }}
 ),
 
 counties as (
-    select county_fips, state_code, county_key, county_name_upper from {{ ref('int_arrest_counties_keyed') }}
+    select
+        county_fips,
+        state_code,
+        county_key,
+        county_name_upper
+    from {{ ref('int_arrest_counties_keyed') }}
 ),
 
 printed_counties as (
@@ -27,8 +39,9 @@ printed_counties as (
         min(counties.county_name_upper) as county_name_upper
     from arrests
     inner join counties
-        on arrests.state_code = counties.state_code
-        and counties.county_key = {{ arrests_name_key(
+        on
+            arrests.state_code = counties.state_code
+            and counties.county_key = {{ arrests_name_key(
             "case when upper(trim(arrests.county_printed)) like '% COUNTY' or upper(trim(arrests.county_printed)) like '% PARISH'
                 then substring(upper(trim(arrests.county_printed)), 1, length(trim(arrests.county_printed)) - 7)
                 else arrests.county_printed end") }}
@@ -68,8 +81,9 @@ joined as (
     left join printed_counties
         on arrests.arrest_id = printed_counties.arrest_id
     left join landmarks
-        on arrests.landmark = landmarks.landmark
-        and arrests.aor_code is not distinct from landmarks.aor_code
+        on
+            arrests.landmark = landmarks.landmark
+            and arrests.aor_code is not distinct from landmarks.aor_code
 ),
 
 linked as (

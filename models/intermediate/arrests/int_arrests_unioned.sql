@@ -17,11 +17,18 @@ ddp_early as (
 ),
 
 aor_codes as (
-    select aor_code, aor_name, aor_long_name from {{ ref('aor_codes') }}
+    select
+        aor_code,
+        aor_name,
+        aor_long_name
+    from {{ ref('aor_codes') }}
 ),
 
 states as (
-    select state_code, state_name from {{ ref('states') }}
+    select
+        state_code,
+        state_name
+    from {{ ref('states') }}
 ),
 
 unioned as (

@@ -3,7 +3,14 @@
 with
 
 arrests as (
-    select source_layout, is_287g, county_fips, link_method, link_confidence, aor_code, apprehension_date
+    select
+        source_layout,
+        is_287g,
+        county_fips,
+        link_method,
+        link_confidence,
+        aor_code,
+        apprehension_date
     from {{ ref('int_arrests_agency_matched') }}
 ),
 
@@ -40,27 +47,27 @@ checks as (
     from by_layout
     union all
     select
-        'arrests_rows_without_date',
-        source_layout,
-        cast(n_without_date as {{ dbt.type_string() }}),
-        '0',
-        case when n_without_date = 0 then 'pass' else 'fail' end
+        'arrests_rows_without_date' as check_name,
+        source_layout as scope,
+        cast(n_without_date as {{ dbt.type_string() }}) as observed,
+        '0' as expected,
+        case when n_without_date = 0 then 'pass' else 'fail' end as status
     from by_layout
     union all
     select
-        'arrests_rows_without_aor',
-        source_layout,
-        cast(n_without_aor as {{ dbt.type_string() }}),
-        'few (printed blank)',
-        'info'
+        'arrests_rows_without_aor' as check_name,
+        source_layout as scope,
+        cast(n_without_aor as {{ dbt.type_string() }}) as observed,
+        'few (printed blank)' as expected,
+        'info' as status
     from by_layout
     union all
     select
-        'arrests_287g_by_link_method',
-        link_method,
-        cast(n_287g as {{ dbt.type_string() }}),
-        'info',
-        'info'
+        'arrests_287g_by_link_method' as check_name,
+        link_method as scope,
+        cast(n_287g as {{ dbt.type_string() }}) as observed,
+        'info' as expected,
+        'info' as status
     from methods
 )
 

@@ -1,21 +1,38 @@
 with
 
 arrests as (
-    select agency_ref, agency_id, agency_name_attributed, state_code, apprehension_date
+    select
+        agency_ref,
+        agency_id,
+        agency_name_attributed,
+        state_code,
+        apprehension_date
     from {{ ref('int_arrests_agency_matched') }}
     where is_287g and agency_ref is not null
 ),
 
 snapshots as (
-    select agency_name, state_printed, week_start_date, n_arrests from {{ ref('stg_arrests__weekly_rows') }}
+    select
+        agency_name,
+        state_printed,
+        week_start_date,
+        n_arrests
+    from {{ ref('stg_arrests__weekly_rows') }}
 ),
 
 states as (
-    select state_code, state_name from {{ ref('states') }}
+    select
+        state_code,
+        state_name
+    from {{ ref('states') }}
 ),
 
 aliases as (
-    select state_code, name_key, agency_id from {{ ref('int_agency_aliases') }}
+    select
+        state_code,
+        name_key,
+        agency_id
+    from {{ ref('int_agency_aliases') }}
 ),
 
 from_records as (
@@ -42,9 +59,12 @@ from_snapshots as (
     inner join states
         on snapshots.state_printed in (states.state_code, upper(states.state_name))
     left join aliases
-        on states.state_code = aliases.state_code
-        and {{ agency_name_key('snapshots.agency_name') }} = aliases.name_key
-    group by 1, snapshots.week_start_date
+        on
+            states.state_code = aliases.state_code
+            and {{ agency_name_key('snapshots.agency_name') }} = aliases.name_key
+    group by
+        {{ dbt.concat(["states.state_code", "'-'", arrests_slug('snapshots.agency_name')]) }},
+        snapshots.week_start_date
 ),
 
 final as (
@@ -65,8 +85,9 @@ final as (
         coalesce(from_records.week_start_date, from_snapshots.week_start_date) as week_start_date
     from from_records
     full outer join from_snapshots
-        on from_records.agency_ref = from_snapshots.agency_ref
-        and from_records.week_start_date = from_snapshots.week_start_date
+        on
+            from_records.agency_ref = from_snapshots.agency_ref
+            and from_records.week_start_date = from_snapshots.week_start_date
 )
 
 select * from final

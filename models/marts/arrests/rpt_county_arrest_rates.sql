@@ -26,7 +26,8 @@ agency_counties as (
         agency_id,
         county_fips
     from {{ ref('int_agency_geography') }}
-    where county_fips is not null
+    where
+        county_fips is not null
         and jurisdiction_level <> 'State'
 ),
 
@@ -83,7 +84,8 @@ coverage as (
         count(county_agreements.agreement_id) as n_agreements_ever,
         sum(
             case
-                when county_agreements.signed_date <= {{ arrests_fiscal_year_end('county_years.fiscal_year') }}
+                when
+                    county_agreements.signed_date <= {{ arrests_fiscal_year_end('county_years.fiscal_year') }}
                     and (
                         county_agreements.removed_by_date is null
                         or county_agreements.removed_by_date >= {{ arrests_fiscal_year_start('county_years.fiscal_year') }}
@@ -117,18 +119,23 @@ final as (
         case
             when county_years.population > 0
                 then cast(
-                    round(cast(coalesce(arrests_by_year.n_287g_arrests, 0) as decimal(18, 6)) * 100000
-                        / county_years.population, 2) as decimal(12, 2)
+                    round(
+                        cast(coalesce(arrests_by_year.n_287g_arrests, 0) as decimal(18, 6)) * 100000
+                        / county_years.population, 2
+                    ) as decimal(12, 2
+                    )
                 )
         end as arrests_per_100k,
         coverage.n_agreements_in_year > 0 as has_agreement_in_year
     from county_years
     inner join coverage
-        on county_years.county_fips = coverage.county_fips
-        and county_years.fiscal_year = coverage.fiscal_year
+        on
+            county_years.county_fips = coverage.county_fips
+            and county_years.fiscal_year = coverage.fiscal_year
     left join arrests_by_year
-        on county_years.county_fips = arrests_by_year.county_fips
-        and county_years.fiscal_year = arrests_by_year.fiscal_year
+        on
+            county_years.county_fips = arrests_by_year.county_fips
+            and county_years.fiscal_year = arrests_by_year.fiscal_year
 )
 
 select * from final

@@ -1,7 +1,13 @@
 with
 
 weekly as (
-    select agency_ref, agency_id, agency_name, state_code, n_arrests, week_start_date
+    select
+        agency_ref,
+        agency_id,
+        agency_name,
+        state_code,
+        n_arrests,
+        week_start_date
     from {{ ref('fct_agency_arrests_weekly') }}
 ),
 

@@ -3,27 +3,52 @@
 with
 
 qa_publications as (
-    select check_name, scope, observed, expected, status
+    select
+        check_name,
+        scope,
+        observed,
+        expected,
+        status
     from {{ ref('int_qa__publications') }}
 ),
 
 qa_agreements as (
-    select check_name, scope, observed, expected, status
+    select
+        check_name,
+        scope,
+        observed,
+        expected,
+        status
     from {{ ref('int_qa__agreements') }}
 ),
 
 qa_geography as (
-    select check_name, scope, observed, expected, status
+    select
+        check_name,
+        scope,
+        observed,
+        expected,
+        status
     from {{ ref('int_qa__geography') }}
 ),
 
 qa_payments as (
-    select check_name, scope, observed, expected, status
+    select
+        check_name,
+        scope,
+        observed,
+        expected,
+        status
     from {{ ref('int_qa__payments') }}
 ),
 
 qa_arrests as (
-    select check_name, scope, observed, expected, status
+    select
+        check_name,
+        scope,
+        observed,
+        expected,
+        status
     from {{ ref('int_qa__arrests') }}
 ),
 

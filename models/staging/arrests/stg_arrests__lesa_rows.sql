@@ -1,3 +1,5 @@
+-- sqlfluff:exclude_rules:RF04
+-- (`operation` is the column name ICE prints)
 with
 
 source as (
