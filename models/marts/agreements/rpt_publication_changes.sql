@@ -19,8 +19,8 @@ publications as (
     select
         publication_id,
         published_date,
-        row_number() over (order by published_date, file_name, publication_id) as publication_seq
-    from {{ ref('stg_ice__publications') }}
+        publication_seq
+    from {{ ref('int_publications_sequenced') }}
     where publication_kind = 'participating'
 ),
 
