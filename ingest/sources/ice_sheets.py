@@ -8,6 +8,7 @@ Layouts are told apart by the header row, never by the file's date:
 | participating_xlsx6    | STATE, LAW ENFORCEMENT AGENCY, TYPE, SUPPORT TYPE, SIGNED, MOA             |
 | participating_xlsx7    | ... TYPE, COUNTY, SUPPORT TYPE, SIGNED, MOA                                |
 | participating_xlsx8    | ... SIGNED, MOA, ADDENDUM                                                  |
+| pending_xlsx4          | STATE, LAW ENFORCEMENT AGENCY, TYPE, SUPPORT TYPE (Feb-Mar 2025, no COUNTY) |
 | pending_xlsx5          | STATE, LAW ENFORCEMENT AGENCY, TYPE, COUNTY, SUPPORT TYPE                  |
 | pending_xlsx6          | ... SUPPORT TYPE, MOA (all "link pending")                                 |
 
@@ -53,6 +54,7 @@ LAYOUTS: dict[tuple[str, ...], tuple[str, str]] = {
         "participating",
         "participating_xlsx8",
     ),
+    ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE"): ("pending", "pending_xlsx4"),
     ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"): ("pending", "pending_xlsx5"),
     ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"): ("pending", "pending_xlsx6"),
 }
