@@ -29,7 +29,13 @@ err_console = Console(stderr=True, highlight=False)
 
 def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
     if raw:
-        p.add_argument("--raw-dir", type=Path, default=Path("data/sample"), help="raw files (recursive)")
+        p.add_argument(
+            "--raw-dir",
+            type=Path,
+            action="append",
+            help="raw files (recursive); give it more than once to build several archives together "
+            "(default: data/sample)",
+        )
     p.add_argument("--warehouse-dir", type=Path, default=Path("warehouse"), help="build output folder")
 
 
@@ -53,12 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ingest(raw_dir: Path, warehouse_dir: Path):
+def _ingest(raw_dir: list[Path] | Path | None, warehouse_dir: Path):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.pipeline import ingest_dir, scan
 
-    total = len(scan(raw_dir)) if raw_dir.is_dir() else 0
+    raw_dirs = [raw_dir] if isinstance(raw_dir, Path) else list(raw_dir or [Path("data/sample")])
+    total = sum(len(scan(d)) for d in raw_dirs if d.is_dir())
     with Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -76,7 +83,7 @@ def _ingest(raw_dir: Path, warehouse_dir: Path):
                 progress.console.print(f"[red]quarantined[/] {outcome.detail}")
 
         return ingest_dir(
-            raw_dir, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
+            raw_dirs, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
         )
 
 

@@ -49,7 +49,8 @@ CONTROL_DDL = [
         date_flag varchar,
         meta_json varchar,
         ingest_version varchar not null,
-        loaded_at timestamp with time zone not null
+        loaded_at timestamp with time zone not null,
+        published_at timestamp
     )
     """,
     """
@@ -114,12 +115,18 @@ def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.d
     ]
 
 
+# Columns added after a release: warehouses built before get them on their next ingest.
+MIGRATIONS = ["alter table raw.load_manifest add column if not exists published_at timestamp"]
+
+
 def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
     """Open the work file and make sure the raw schema, control tables and every raw table exist."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     con.execute("create schema if not exists raw")
     for ddl in CONTROL_DDL:
+        con.execute(ddl)
+    for ddl in MIGRATIONS:
         con.execute(ddl)
     for source in sources:
         for table, columns in source.tables.items():
@@ -223,7 +230,10 @@ def land(
             f"select count(*) from raw.{parsed.table} where _file_sha256 = ?", [file.sha256]
         ).fetchone()[0]
         con.execute(
-            "insert into raw.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.load_manifest (file_sha256, source, kind, layout, raw_table, source_file, file_name, "
+            "file_bytes, sheet, header_row, n_rows, published_date, date_method, filename_date, filename_pattern, "
+            "latest_signed_date, date_flag, meta_json, ingest_version, loaded_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 file.sha256,
                 parsed.source,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ingest import landing
 from ingest.errors import IngestError
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
+from ingest.sources.ice_dates import PublicationDate, decide, read_name_against
 from ingest.validation import failure_of, validate_many
 
 OVERRIDE_FILE = "publication_dates.csv"
+CORRECTED_NAME_METHODS = ("filename_year_rolled", "filename_digits_repaired")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
 
 
@@ -41,6 +43,7 @@ class IngestSummary:
 
     raw_dir: Path
     outcomes: list[FileOutcome] = field(default_factory=list)
+    raw_dirs: list[Path] = field(default_factory=list)
     table_rows: dict[str, int] = field(default_factory=dict)
 
     def by_status(self, status: str) -> list[FileOutcome]:
@@ -86,33 +89,51 @@ def read_overrides(raw_dir: Path) -> dict[str, dt.date]:
     return overrides
 
 
+def _raw_dirs(raw_dir: Path | Sequence[Path]) -> list[Path]:
+    """One or several raw directories (``--raw-dir`` may be given more than once), each checked."""
+    dirs = [Path(raw_dir)] if isinstance(raw_dir, str | Path) else [Path(d) for d in raw_dir]
+    if not dirs:
+        raise RawDirError("no raw directory given")
+    for d in dirs:
+        if not d.exists():
+            raise RawDirError(f"raw directory does not exist: {d}")
+        if not d.is_dir():
+            raise RawDirError(f"raw directory is not a directory: {d}")
+    return dirs
+
+
+def scan_all(raw_dir: Path | Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(raw directory, file) for every file of every raw directory, in the order given then by path."""
+    return [(d, p) for d in _raw_dirs(raw_dir) for p in scan(d)]
+
+
 def ingest_dir(
-    raw_dir: Path,
+    raw_dir: Path | Sequence[Path],
     db_path: Path,
     *,
     on_file: Callable[[FileOutcome], None] | None = None,
     quarantine_dir: Path | None = None,
 ) -> IngestSummary:
-    """Land every new recognised file under raw_dir into the work file at db_path."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.exists():
-        raise RawDirError(f"raw directory does not exist: {raw_dir}")
-    if not raw_dir.is_dir():
-        raise RawDirError(f"raw directory is not a directory: {raw_dir}")
-    paths = scan(raw_dir)
+    """Land every new recognised file under raw_dir (one folder or several) into the work file at db_path."""
+    raw_dirs = _raw_dirs(raw_dir)
+    paths = scan_all(raw_dirs)
     if not paths:
-        raise RawDirError(f"raw directory holds no files: {raw_dir}")
+        shown = ", ".join(str(d) for d in raw_dirs)
+        raise RawDirError(f"raw directory holds no files: {shown}")
     sources = all_sources()
-    context = LoadContext(raw_dir=raw_dir, date_overrides=read_overrides(raw_dir), warehouse_dir=Path(db_path).parent)
-    summary = IngestSummary(raw_dir=raw_dir)
+    overrides: dict[str, dt.date] = {}
+    for d in raw_dirs:
+        overrides.update(read_overrides(d))
+    context = LoadContext(raw_dir=raw_dirs[0], date_overrides=overrides, warehouse_dir=Path(db_path).parent)
+    summary = IngestSummary(raw_dir=raw_dirs[0], raw_dirs=raw_dirs)
     con = landing.connect(db_path, sources)
     try:
         seen = landing.loaded_shas(con)
         # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
         steps: list[FileOutcome | _Pending] = []
         pending_by_sha: dict[str, _Pending] = {}
-        for path in paths:
-            step = _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir)
+        for base, path in paths:
+            step = _prepare_one(con, path, base, sources, context, seen, pending_by_sha, quarantine_dir)
             steps.append(step)
             if isinstance(step, _Pending) and step.duplicate_of is None:
                 pending_by_sha[step.file.sha256] = step
@@ -126,11 +147,83 @@ def ingest_dir(
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
+        # 4. date every ICE publication again from all the names its bytes arrived under
+        redate_publications(con, overrides)
         summary.table_rows = landing.table_counts(con, sources)
         con.execute("checkpoint")
     finally:
         con.close()
     return summary
+
+
+def redate_publications(con, overrides: dict[str, dt.date]) -> int:
+    """Decide every ICE sheet's publication date and time over all its names (``ice_dates.decide``).
+
+    Run after each ingest, so the date does not depend on which name or run brought the bytes first:
+    a name found later (or a participating twin landed later) re-dates the sheet. Participating sheets
+    are decided first; a pending sheet may take its participating twin's date. Returns the rows changed.
+    """
+    rows = con.execute(
+        """
+        select m.file_sha256, m.kind, m.latest_signed_date, list(n.source_file order by n.source_file)
+        from raw.load_manifest m
+        join raw.load_file_names n using (file_sha256)
+        where m.source = 'ice'
+        group by all
+        """
+    ).fetchall()
+    rows.sort(key=lambda r: (r[1] == "pending", r[0]))  # participating first: pending may take a twin's date
+    twins: dict[str, list[PublicationDate]] = {}
+    decided = []
+    for sha, kind, latest, files in rows:
+        paths = [PurePosixPath(f) for f in files]
+        override = overrides.get(sha) or next((overrides[p.name] for p in paths if p.name in overrides), None)
+        twin = None
+        if kind == "pending":
+            found = {t.published_date: t for p in paths for t in twins.get(_stamp_key(p), [])}
+            twin = next(iter(found.values())) if len(found) == 1 else None  # ambiguous twins: none
+        pub = decide(paths, latest, override=override, twin=twin)
+        if kind == "participating":
+            # a name corrected against its SIGNED dates (a year rolled, digits repaired) corrects its pending twin
+            for p in paths:
+                reading = read_name_against(p.name, latest)
+                if reading is not None and reading.stamp_key and reading.method in CORRECTED_NAME_METHODS:
+                    twins.setdefault(reading.stamp_key, []).append(reading)
+        decided.append((sha, pub.published_date, pub.published_at, pub.method, pub.filename_date, pub.flag))
+    if not decided:
+        return 0
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "create or replace temp table _redated (file_sha256 varchar, published_date date, "
+            "published_at timestamp, date_method varchar, filename_date date, date_flag varchar)"
+        )
+        con.executemany("insert into _redated values (?, ?, ?, ?, ?, ?)", decided)
+        changed = con.execute(
+            """
+            update raw.load_manifest m set
+                published_date = r.published_date, published_at = r.published_at, date_method = r.date_method,
+                filename_date = r.filename_date, date_flag = r.date_flag
+            from _redated r
+            where m.file_sha256 = r.file_sha256
+              and (m.published_date is distinct from r.published_date
+                   or m.published_at is distinct from r.published_at
+                   or m.date_method is distinct from r.date_method
+                   or m.date_flag is distinct from r.date_flag)
+            """
+        ).fetchone()[0]
+        con.execute("drop table _redated")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return int(changed)
+
+
+def _stamp_key(path: PurePosixPath) -> str | None:
+    from ingest.sources.ice_dates import read_name
+
+    return read_name(path.name).stamp_key
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Rules that read ICE's printed values: SIGNED dates, MOA/ADDENDUM links, publication dates.
+"""Rules that read ICE's printed values: SIGNED dates, MOA/ADDENDUM links (publication dates: ``ice_dates``).
 
 Each rule keeps the printed value and adds a parsed one with a status, so every repair is visible.
 """
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from ingest.sources.ice_dates import PublicationDate, decide, read_name
 
 # Signing dates outside these bounds are not defensible as printed.
 MIN_SIGNED = dt.date(1996, 9, 30)  # section 287(g) enacted by IIRIRA, 1996-09-30
@@ -156,80 +158,17 @@ def normalize_url(target: str | None) -> str | None:
     return url
 
 
-# --- publication dates -------------------------------------------------------------------------
-
-_FOLDER_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_NAME_DIGITS = re.compile(r"(?i)(participating|pending)[a-z]*[ _-]*(\d{6,14})")
-
-
-@dataclass(frozen=True)
-class PublicationDate:
-    """When a sheet was published, how we know (``method``) and any disagreement (``flag``)."""
-
-    published_date: dt.date | None
-    method: str  # override | folder | filename | capture_stamp | latest_signed | unknown
-    filename_date: dt.date | None
-    filename_pattern: str | None
-    flag: str | None
+# --- publication dates: see ingest.sources.ice_dates (one rule over every name of a file) -------
 
 
 def filename_date(name: str) -> tuple[dt.date | None, str | None]:
-    """Date in an ICE file name and the pattern that gave it.
-
-    ``participatingAgencies03062025am.xlsx`` (MMDDYYYY), ``287gParticipatingAgencies091526pm.xlsx``
-    (MMDDYY), ``participatingAgencies-20250221214937.xlsx`` (capture stamp), with suffixes am/pm/mid/pmB,
-    spaces or quotes after. A year wrong in its thousands digit (``11114025``) is read with ``typo_year``.
-    """
-    m = _NAME_DIGITS.search(name)
-    if not m:
-        return None, None
-    digits = m.group(2)
-    if len(digits) == 14:
-        d = _safe_date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-        return d, "capture_stamp" if d else None
-    if len(digits) == 8:
-        month, day, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
-        d = _safe_date(year, month, day)
-        if d and 2000 <= year <= 2099:
-            return d, "mmddyyyy"
-        fixed = _safe_date(2000 + year % 1000, month, day) if 2000 + year % 1000 < 2100 else None
-        return (fixed, "mmddyyyy_typo_year") if fixed else (None, None)
-    if len(digits) == 6:
-        d = _safe_date(2000 + int(digits[4:]), int(digits[:2]), int(digits[2:4]))
-        return (d, "mmddyy") if d else (None, None)
-    return None, None
+    """Date in an ICE file name and the pattern that gave it (``ice_dates.read_name``)."""
+    nd = read_name(name)
+    return nd.date, nd.pattern
 
 
 def infer_publication_date(
-    path: PurePath,
-    latest_signed: dt.date | None,
-    *,
-    override: dt.date | None = None,
-    grace_days: int = 0,
+    path: PurePath, latest_signed: dt.date | None, *, override: dt.date | None = None
 ) -> PublicationDate:
-    """Decide a sheet's publication date.
-
-    Order: an explicit override; the containing folder named ``YYYY-MM-DD``; the date in ICE's file
-    name; else the latest SIGNED date in the file. The file-name date is cross-checked against the
-    latest SIGNED date: a sheet cannot list agreements signed after it was published, so when it does
-    the file-name date is flagged and the latest SIGNED date (a lower bound) is used instead.
-    """
-    fdate, pattern = filename_date(path.name)
-    flag = None
-    if fdate and latest_signed and latest_signed > fdate + dt.timedelta(days=grace_days):
-        flag = f"filename date {fdate.isoformat()} is before the latest SIGNED date {latest_signed.isoformat()}"
-    if override:
-        return PublicationDate(override, "override", fdate, pattern, flag)
-    m = _FOLDER_DATE.match(path.parent.name)
-    if m:
-        folder = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if folder:
-            if latest_signed and latest_signed > folder:
-                flag = f"folder date {folder.isoformat()} is before the latest SIGNED date {latest_signed}"
-            return PublicationDate(folder, "folder", fdate, pattern, flag)
-    if fdate and not flag:
-        method = "capture_stamp" if pattern == "capture_stamp" else "filename"
-        return PublicationDate(fdate, method, fdate, pattern, flag)
-    if latest_signed:
-        return PublicationDate(latest_signed, "latest_signed", fdate, pattern, flag)
-    return PublicationDate(fdate, "filename" if fdate else "unknown", fdate, pattern, flag)
+    """A sheet's publication date from one path (``ice_dates.decide``; the pipeline re-decides over all names)."""
+    return decide([path], latest_signed, override=override)

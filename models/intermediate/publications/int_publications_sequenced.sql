@@ -1,5 +1,6 @@
-{# One transformation: order ICE's publications of each kind by publication date (ties by file name,
-   then id), the order every history model compares publications in. #}
+{# One transformation: order ICE's publications of each kind by publication time (published_at: the
+   capture stamp's time or the am/mid/pm convention, see ingest/sources/ice_dates.py; ties by file name,
+   then id) — a total order, the one every history model compares publications in. #}
 
 with
 
@@ -21,6 +22,7 @@ publications as (
         n_rows,
         has_date_conflict,
         published_date,
+        coalesce(published_at, cast(published_date as timestamp)) as published_at,
         filename_date,
         latest_signed_date,
         loaded_at
@@ -45,12 +47,13 @@ sequenced as (
         publications.n_rows,
         publications.has_date_conflict,
         publications.published_date,
+        publications.published_at,
         publications.filename_date,
         publications.latest_signed_date,
         publications.loaded_at,
         row_number() over (
             partition by publications.publication_kind
-            order by publications.published_date, publications.file_name, publications.publication_id
+            order by publications.published_at, publications.file_name, publications.publication_id
         ) as publication_seq,
         count(*) over (partition by publications.publication_kind) as n_publications_of_kind
     from publications

@@ -10,9 +10,13 @@ publications as (
         publication_kind,
         file_name,
         date_flag,
+        date_method,
         n_rows,
-        published_date
-    from {{ ref('stg_ice__publications') }}
+        published_date,
+        published_at,
+        latest_signed_date,
+        publication_seq
+    from {{ ref('int_publications_sequenced') }}
 ),
 
 participating_rows as (
@@ -82,38 +86,47 @@ row_checks as (
 shared_dates as (
     select
         publication_kind,
-        published_date,
-        count(*) as n_publications,
-        sum(case when date_flag is not null then 1 else 0 end) as n_flagged,
-        {{ dbt.listagg('file_name', "', '", 'order by file_name') }} as file_names
+        published_date
     from publications
-    where published_date is not null
     group by publication_kind, published_date
+    having count(*) > 1
+),
+
+order_keys as (
+    select
+        publication_kind,
+        published_at,
+        file_name
+    from publications
+    group by publication_kind, published_at, file_name
     having count(*) > 1
 ),
 
 date_checks as (
     select
         kinds.publication_kind,
-        coalesce(sum(case when shared_dates.n_flagged = 0 then 1 else 0 end), 0) as n_unflagged_shared,
-        coalesce(sum(case when shared_dates.n_flagged > 0 then 1 else 0 end), 0) as n_flagged_shared
+        (select count(*) from shared_dates where shared_dates.publication_kind = kinds.publication_kind)
+            as n_shared_dates,
+        (select count(*) from order_keys where order_keys.publication_kind = kinds.publication_kind)
+            + (
+                select count(*) from publications
+                where publications.publication_kind = kinds.publication_kind and publications.published_at is null
+            ) as n_order_ties,
+        (
+            select count(*) from publications
+            where
+                publications.publication_kind = kinds.publication_kind
+                and publications.published_date < publications.latest_signed_date
+                and publications.date_method not in ('override', 'folder')
+        ) as n_inferred_before_signed,
+        (
+            select count(*) from publications
+            where
+                publications.publication_kind = kinds.publication_kind
+                and publications.published_date < publications.latest_signed_date
+                and publications.date_method in ('override', 'folder')
+        ) as n_given_before_signed
     from kinds
-    left join shared_dates
-        on kinds.publication_kind = shared_dates.publication_kind
-    group by kinds.publication_kind
-),
-
-unflagged_shared_dates as (
-    select
-        publication_kind,
-        {{ dbt.listagg(
-            dbt.concat(["cast(published_date as " ~ dbt.type_string() ~ ")", "': '", 'file_names']),
-            "'; '",
-            'order by published_date'
-        ) }} as detail
-    from shared_dates
-    where n_flagged = 0
-    group by publication_kind
 ),
 
 date_conflicts as (
@@ -192,28 +205,40 @@ checks as (
     union all
 
     select
-        'published_dates_unique_unless_flagged' as check_name,
-        date_checks.publication_kind as scope,
-        coalesce(
-            {{ dbt.concat([
-                "cast(date_checks.n_unflagged_shared as " ~ dbt.type_string() ~ ")",
-                "' ('", "unflagged_shared_dates.detail", "')'"
-            ]) }},
-            cast(date_checks.n_unflagged_shared as {{ dbt.type_string() }})
-        ) as observed,
-        '0' as expected,
-        case when date_checks.n_unflagged_shared = 0 then 'pass' else 'fail' end as status
+        'publication_order_total' as check_name,
+        publication_kind as scope,
+        cast(n_order_ties as {{ dbt.type_string() }}) as observed,
+        '0 (publications with no published_at, or tied on published_at and file name)' as expected,
+        case when n_order_ties = 0 then 'pass' else 'fail' end as status
     from date_checks
-    left join unflagged_shared_dates
-        on date_checks.publication_kind = unflagged_shared_dates.publication_kind
 
     union all
 
     select
-        'published_dates_shared_with_flag' as check_name,
+        'published_on_or_after_latest_signed' as check_name,
         publication_kind as scope,
-        cast(n_flagged_shared as {{ dbt.type_string() }}) as observed,
-        '0 (flagged conflicts are reported, not failed)' as expected,
+        cast(n_inferred_before_signed as {{ dbt.type_string() }}) as observed,
+        '0 (an inferred date is never before an agreement the sheet lists)' as expected,
+        case when n_inferred_before_signed = 0 then 'pass' else 'fail' end as status
+    from date_checks
+
+    union all
+
+    select
+        'given_dates_before_latest_signed' as check_name,
+        publication_kind as scope,
+        cast(n_given_before_signed as {{ dbt.type_string() }}) as observed,
+        '0 (an override or folder date before the latest SIGNED is kept, flagged)' as expected,
+        'info' as status
+    from date_checks
+
+    union all
+
+    select
+        'days_with_several_publications' as check_name,
+        publication_kind as scope,
+        cast(n_shared_dates as {{ dbt.type_string() }}) as observed,
+        'count (am, mid and pm versions; captures several times a day)' as expected,
         'info' as status
     from date_checks
 

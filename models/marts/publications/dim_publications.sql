@@ -39,6 +39,7 @@ final as (
         publications.has_date_conflict,
         publications.publication_seq = publications.n_publications_of_kind as is_latest,
         publications.published_date,
+        publications.published_at,
         publications.filename_date,
         publications.latest_signed_date,
         publications.loaded_at

@@ -23,6 +23,7 @@ renamed as (
         n_rows,
         date_flag is not null as has_date_conflict,
         cast(published_date as date) as published_date,
+        cast(published_at as timestamp) as published_at,
         cast(filename_date as date) as filename_date,
         cast(latest_signed_date as date) as latest_signed_date,
         loaded_at
