@@ -4,7 +4,12 @@
     or more agency names of one state, never together in one publication; every earlier name's rows
     move to the most recently printed name (the agreement, not the agency, is renamed: the earlier
     agency keeps its other agreements). Reviewed seeds (agreement_agency_fixes) cover moves that
-    happened while the MOA link was pending. -#}
+    happened while the MOA link was pending. Publications are compared by publication_seq (several
+    are published on one day). A spelling found in two groups (ICE re-posted the MOA under a new file
+    name) moves to the destination printed most recently, so each spelling has one destination.
+    Rule one_to_one_rename (int_agreement_renames_detected): the only spelling of an agreement that
+    leaves a sheet as the only other arrives with the same state, support type and signing date.
+    Chains (A -> B, then B -> C) are followed to their end, so every spelling moves to a final name. -#}
 with
 
 rows_normalised as (
@@ -27,8 +32,9 @@ rows_normalised as (
 publications as (
     select
         publication_id,
-        published_date
-    from {{ ref('stg_ice__publications') }}
+        publication_seq as published_seq
+    from {{ ref('int_publications_sequenced') }}
+    where publication_kind = 'participating'
 ),
 
 spellings as (
@@ -38,8 +44,8 @@ spellings as (
         rows_normalised.signed_date,
         rows_normalised.moa_file,
         rows_normalised.name_key,
-        min(publications.published_date) as first_printed_date,
-        max(publications.published_date) as last_printed_date,
+        min(publications.published_seq) as first_printed_seq,
+        max(publications.published_seq) as last_printed_seq,
         max(rows_normalised.agency_name_clean) as agency_name_clean
     from rows_normalised
     inner join publications
@@ -55,12 +61,12 @@ ranked as (
         count(*) over (partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file) as n_names,
         row_number() over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.last_printed_date desc, spellings.name_key asc
+            order by spellings.last_printed_seq desc, spellings.name_key asc
         ) as recency_rank,
-        lag(spellings.last_printed_date) over (
+        lag(spellings.last_printed_seq) over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.first_printed_date, spellings.name_key
-        ) as previous_name_last_printed_date
+            order by spellings.first_printed_seq, spellings.name_key
+        ) as previous_name_last_printed_seq
     from spellings
 ),
 
@@ -72,23 +78,27 @@ groups as (
         moa_file,
         max(case when recency_rank = 1 then name_key end) as moved_to_name_key,
         max(case when recency_rank = 1 then agency_name_clean end) as moved_to_agency_name,
-        sum(case when previous_name_last_printed_date >= first_printed_date then 1 else 0 end) as n_overlaps
+        max(case when recency_rank = 1 then last_printed_seq end) as moved_to_last_printed_seq,
+        sum(case when previous_name_last_printed_seq >= first_printed_seq then 1 else 0 end) as n_overlaps
     from ranked
     where n_names > 1
     group by state_code, support_type, signed_date, moa_file
 ),
 
-final as (
-    select distinct
+moves as (
+    select
         ranked.state_code,
         ranked.support_type,
         ranked.signed_date,
         ranked.name_key,
         groups.moved_to_name_key,
         groups.moved_to_agency_name,
-        'same_moa_file_moved' as move_rule,
-        ranked.first_printed_date,
-        ranked.last_printed_date
+        ranked.first_printed_seq,
+        ranked.last_printed_seq,
+        row_number() over (
+            partition by ranked.state_code, ranked.support_type, ranked.signed_date, ranked.name_key
+            order by groups.moved_to_last_printed_seq desc, groups.moved_to_name_key asc
+        ) as destination_rank
     from ranked
     inner join groups
         on
@@ -99,6 +109,130 @@ final as (
     where
         groups.n_overlaps = 0
         and ranked.name_key <> groups.moved_to_name_key
+),
+
+renames as (
+    select
+        state_code,
+        support_type,
+        signed_date,
+        leaving_name_key as name_key,
+        arriving_name_key as moved_to_name_key,
+        arriving_agency_name as moved_to_agency_name,
+        change_seq
+    from {{ ref('int_agreement_renames_detected') }}
+    where rename_rule = 'one_to_one_rename'
+),
+
+candidates as (
+    select
+        state_code,
+        support_type,
+        signed_date,
+        name_key,
+        moved_to_name_key,
+        moved_to_agency_name,
+        'same_moa_file_moved' as move_rule,
+        1 as rule_priority
+    from moves
+    where destination_rank = 1
+    union all
+    select
+        state_code,
+        support_type,
+        signed_date,
+        name_key,
+        moved_to_name_key,
+        moved_to_agency_name,
+        'one_to_one_rename' as move_rule,
+        2 as rule_priority
+    from renames
+),
+
+one_step as (
+    select
+        state_code,
+        support_type,
+        signed_date,
+        name_key,
+        moved_to_name_key,
+        moved_to_agency_name,
+        move_rule
+    from (
+        select
+            candidates.*,
+            row_number() over (
+                partition by candidates.state_code, candidates.support_type, candidates.signed_date, candidates.name_key
+                order by candidates.rule_priority, candidates.moved_to_name_key
+            ) as rule_rank
+        from candidates
+    ) as ranked_candidates
+    where rule_rank = 1
+),
+
+{#- follow chains A -> B -> C (a bounded number of hops keeps it portable; longer chains are not seen) -#}
+{%- set hops = 4 %}
+chained as (
+    select
+        step0.state_code,
+        step0.support_type,
+        step0.signed_date,
+        step0.name_key,
+        step0.move_rule,
+        coalesce(
+            {%- for i in range(hops, 0, -1) %}
+            step{{ i }}.moved_to_name_key,
+            {%- endfor %}
+            step0.moved_to_name_key
+        ) as moved_to_name_key,
+        coalesce(
+            {%- for i in range(hops, 0, -1) %}
+            step{{ i }}.moved_to_agency_name,
+            {%- endfor %}
+            step0.moved_to_agency_name
+        ) as moved_to_agency_name
+    from one_step as step0
+    {%- for i in range(1, hops + 1) %}
+    left join one_step as step{{ i }}
+        on
+            step{{ i - 1 }}.state_code = step{{ i }}.state_code
+            and step{{ i - 1 }}.support_type = step{{ i }}.support_type
+            and step{{ i - 1 }}.signed_date = step{{ i }}.signed_date
+            and step{{ i - 1 }}.moved_to_name_key = step{{ i }}.name_key
+    {%- endfor %}
+),
+
+spans as (
+    select
+        state_code,
+        support_type,
+        signed_date,
+        name_key,
+        min(first_printed_seq) as first_printed_seq,
+        max(last_printed_seq) as last_printed_seq
+    from spellings
+    group by state_code, support_type, signed_date, name_key
+),
+
+final as (
+    select
+        chained.state_code,
+        chained.support_type,
+        chained.signed_date,
+        chained.name_key,
+        chained.moved_to_name_key,
+        chained.moved_to_agency_name,
+        chained.move_rule,
+        spans.first_printed_seq,
+        spans.last_printed_seq
+    from chained
+    left join spans
+        on
+            chained.state_code = spans.state_code
+            and chained.support_type = spans.support_type
+            and chained.signed_date = spans.signed_date
+            and chained.name_key = spans.name_key
+    where chained.name_key <> chained.moved_to_name_key
 )
 
 select * from final

@@ -1,18 +1,50 @@
+{#- Gaps: an agreement absent from at most var('max_gap_publications') consecutive publications and
+    listed again is one agreement with a gap: 'missing' where it drops out, 'returned' where it is back
+    (not removed-then-added). A longer absence is 'removed', then 'added' again. A leaving agreement
+    that int_agreement_renames_detected pairs with several arriving spellings is 'possible_rename'. -#}
+{%- set max_gap = var('max_gap_publications') %}
 with
+
+grouped_listings as (
+    select
+        first_row_id,
+        name_key
+    from {{ ref('int_listings_grouped') }}
+),
 
 listings as (
     select
-        agreement_id,
-        agency_id,
+        agreement_listings.agreement_id,
+        agreement_listings.agency_id,
+        agreement_listings.state_code,
+        agreement_listings.support_type,
+        agreement_listings.publication_id,
+        agreement_listings.publication_seq,
+        agreement_listings.published_date,
+        agreement_listings.signed_date,
+        agreement_listings.agency_name_printed,
+        agreement_listings.moa_url,
+        grouped_listings.name_key,
+        lag(agreement_listings.publication_seq) over (
+            partition by agreement_listings.agreement_id order by agreement_listings.publication_seq
+        ) as previous_listed_seq,
+        lead(agreement_listings.publication_seq) over (
+            partition by agreement_listings.agreement_id order by agreement_listings.publication_seq
+        ) as next_listed_seq
+    from {{ ref('fct_agreement_listings') }} as agreement_listings
+    inner join grouped_listings
+        on agreement_listings.listing_row_id = grouped_listings.first_row_id
+),
+
+possible_renames as (
+    select distinct
         state_code,
         support_type,
-        publication_id,
-        publication_seq,
-        published_date,
         signed_date,
-        agency_name_printed,
-        moa_url
-    from {{ ref('fct_agreement_listings') }}
+        change_seq,
+        leaving_name_key
+    from {{ ref('int_agreement_renames_detected') }}
+    where rename_rule = 'possible_rename'
 ),
 
 publications as (
@@ -48,7 +80,13 @@ added as (
     select
         current_listings.publication_id,
         current_listings.agreement_id,
-        'added' as change_type,
+        case
+            when
+                current_listings.previous_listed_seq is not null
+                and current_listings.publication_seq - current_listings.previous_listed_seq - 1 <= {{ max_gap }}
+                then 'returned'
+            else 'added'
+        end as change_type,
         cast(null as {{ dbt.type_string() }}) as value_before,
         current_listings.agency_name_printed as value_after
     from current_listings
@@ -63,7 +101,14 @@ removed as (
     select
         publication_pairs.publication_id,
         previous_listings.agreement_id,
-        'removed' as change_type,
+        case
+            when
+                previous_listings.next_listed_seq is not null
+                and previous_listings.next_listed_seq - previous_listings.publication_seq - 1 <= {{ max_gap }}
+                then 'missing'
+            when possible_renames.leaving_name_key is not null then 'possible_rename'
+            else 'removed'
+        end as change_type,
         previous_listings.agency_name_printed as value_before,
         cast(null as {{ dbt.type_string() }}) as value_after
     from publication_pairs
@@ -73,6 +118,13 @@ removed as (
         on
             publication_pairs.publication_id = current_listings.publication_id
             and previous_listings.agreement_id = current_listings.agreement_id
+    left join possible_renames
+        on
+            previous_listings.state_code = possible_renames.state_code
+            and previous_listings.support_type = possible_renames.support_type
+            and previous_listings.signed_date = possible_renames.signed_date
+            and previous_listings.name_key = possible_renames.leaving_name_key
+            and publication_pairs.publication_seq = possible_renames.change_seq
     where current_listings.agreement_id is null
 ),
 
