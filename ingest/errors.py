@@ -39,3 +39,12 @@ class IngestError(Exception):
 
 class UnsafeFileError(IngestError):
     """The file looks hostile (zip bomb, XML entity expansion, path traversal) and is not opened."""
+
+
+class NotThisSource(Exception):
+    """The file resembles a known source but is not one (e.g. a monitor's derived workbook with ICE's
+    columns in another order): it is skipped with this reason — never landed, never quarantined."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest import landing
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NotThisSource
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_dates import PublicationDate, decide, read_name_against
@@ -277,7 +277,10 @@ def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, qua
     try:
         detection = None
         for source in sources:
-            detection = source.detect(file)
+            try:
+                detection = source.detect(file)
+            except NotThisSource as exc:
+                return FileOutcome(rel, "skipped", f"not a {source.name} file: {exc.reason}")
             if detection:
                 break
         if detection is None:

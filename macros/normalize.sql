@@ -94,3 +94,12 @@
 {% macro duckdb__edit_distance(left, right) -%}
     levenshtein({{ left }}, {{ right }})
 {%- endmacro %}
+
+{% macro moa_as_published(printed, url) -%}
+    {#- An MOA cell printed as a Wayback capture address (HTML-era reconstructions) is the ICE address
+        inside it (the wrapper is the capture's, not ICE's); any other printed value is kept. -#}
+    case
+        when lower({{ printed }}) like 'http%://web.archive.org/web/%' then {{ url }}
+        else {{ printed }}
+    end
+{%- endmacro %}

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ingest.errors import IngestError, UnsafeFileError
+from ingest.errors import IngestError, NotThisSource, UnsafeFileError
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, normalize_url, parse_signed
@@ -148,6 +148,14 @@ class IceSheets(Source):
             )
         sheet, (idx, cells) = hits[0]
         named_cols = tuple(c for c in cells if c)
+        if named_cols not in LAYOUTS and not named:
+            # ICE's columns in an order or set ICE never printed, under a name ICE never uses: a derived
+            # workbook (a monitor's combined_result.xlsx), not a publication. A file *named* like ICE's
+            # with an unknown header is quarantined by parse() instead (a new layout must be looked at).
+            raise NotThisSource(
+                f"header {list(named_cols)} (worksheet {sheet.name!r}) matches no ICE layout and the file "
+                "is not named like an ICE sheet (a derived workbook?)"
+            )
         kind = "participating" if "SIGNED" in named_cols else "pending"
         return Detection(self.name, kind, "content", {"sheet": sheet, "header_index": idx, "cells": cells})
 

@@ -2,7 +2,9 @@
     Grain: one (publication_id, agency_id, support_type, signed_date) — a "series" observed in one
     publication. Exact duplicate rows (equal after trimming) count once; rows a reviewed rule folds
     together (alias or agreement fix) are kept as n_distinct_printed_rows. Values as printed come from
-    the listing's first sheet row. -#}
+    the listing's first sheet row; an MOA printed as a Wayback capture address (HTML-era
+    reconstructions) is taken as the ICE address inside it, so captures that differ only in their
+    capture stamp give identical listings (raw keeps the capture's text). -#}
 with
 
 rows_resolved as (
@@ -45,7 +47,8 @@ distinct_printed as (
             || lower(trim(coalesce(agency_type_printed, ''))) || '|' || lower(trim(coalesce(county_printed, ''))) || '|'
             || lower(trim(coalesce(support_type_printed, ''))) || '|' || coalesce(cast(signed_date as {{ dbt.type_string() }}), '') || '|'
             || coalesce(moa_url, '') || '|' || coalesce(addendum_url, '') || '|'
-            || lower(trim(coalesce(moa_printed, ''))) || '|' || lower(trim(coalesce(addendum_printed, '')))
+            || lower(trim(coalesce({{ moa_as_published('moa_printed', 'moa_url') }}, ''))) || '|'
+            || lower(trim(coalesce(addendum_printed, '')))
         ) as n_distinct_printed_rows,
         max(case when has_agency_fix then 1 else 0 end) = 1 as has_agency_fix
     from rows_resolved
@@ -69,7 +72,7 @@ final as (
         ranked.county_printed,
         ranked.support_type_printed,
         ranked.signed_printed,
-        ranked.moa_printed,
+        {{ moa_as_published('ranked.moa_printed', 'ranked.moa_url') }} as moa_printed,
         ranked.moa_url,
         ranked.addendum_printed,
         ranked.addendum_url,
