@@ -92,7 +92,9 @@ def test_printed_rows_per_publication_equal_the_recount(built_archive: Path, cou
 
 
 def test_pending_rows_equal_the_recount(built_archive: Path, counts: dict[str, dict]):
-    rows = dict(_q(built_archive / "marts.duckdb", "select file_sha256, n_rows from dim_publications where kind = 'pending'"))
+    rows = dict(
+        _q(built_archive / "marts.duckdb", "select file_sha256, n_rows from dim_publications where kind = 'pending'")
+    )
     off = {counts[sha]["file"]: (n, counts[sha]["rows"]) for sha, n in rows.items() if n != int(counts[sha]["rows"])}
     assert not off, off
 
@@ -136,7 +138,10 @@ def test_publication_order_is_total_and_never_before_the_latest_signed(built_arc
         "where published_date < latest_signed_date",
     )
     assert early == []
-    seq = _q(marts, "select kind, count(*), count(distinct publication_seq), max(publication_seq) from dim_publications group by 1")
+    seq = _q(
+        marts,
+        "select kind, count(*), count(distinct publication_seq), max(publication_seq) from dim_publications group by 1",
+    )
     for _kind, n, n_distinct, top in seq:
         assert n == n_distinct == top
     (n_days,) = _q(
