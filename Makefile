@@ -25,13 +25,13 @@ build: $(VENV)/.installed
 # pytest (unit, bad-input, real-data suites) and a full `dbt build` on the committed sample.
 test: $(VENV)/.installed
 	rm -rf $(TEST_WAREHOUSE_DIR)
-	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
+	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict --unit-tests
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench
 	$(BIN)/ruff format --check ingest tests bench
-	ICE287G_WAREHOUSE_DIR=$(TEST_WAREHOUSE_DIR) $(BIN)/sqlfluff lint models macros tests/dbt
+	ICE287G_DUCKDB_PATH=$(abspath $(TEST_WAREHOUSE_DIR))/work.duckdb $(BIN)/sqlfluff lint models macros tests/dbt
 
 sample: $(VENV)/.installed
 	$(BIN)/ice287g sample --dest data/sample
@@ -40,7 +40,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_ingest.py
 
 docs: $(VENV)/.installed
-	ICE287G_WAREHOUSE_DIR=$(WAREHOUSE_DIR) $(BIN)/dbt docs generate --profiles-dir profiles
+	ICE287G_DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/work.duckdb $(BIN)/dbt docs generate --profiles-dir profiles
 
 clean:
 	rm -rf $(WAREHOUSE_DIR) target logs

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="fail the build when any file is quarantined")
     p.add_argument("--no-publish", action="store_true", help="stop after dbt build")
+    p.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the dbt unit tests (they test the project's SQL, not the data; make test and CI run them)",
+    )
     p = sub.add_parser("ingest", help="land new raw files in warehouse/work.duckdb")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any file is quarantined")
@@ -200,7 +205,7 @@ def cmd_ingest(args) -> int:
     return EXIT_OK
 
 
-def _dbt_build(warehouse_dir: Path):
+def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
     from ingest.faults import pause_point
     from ingest.project import run_dbt
 
@@ -221,7 +226,8 @@ def _dbt_build(warehouse_dir: Path):
                 console.print(line, markup=False)
             status.update(f"dbt build: {line[-80:]}")
 
-        return run_dbt(["build"], warehouse_dir, on_line=on_line)
+        args = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+        return run_dbt(args, warehouse_dir, on_line=on_line)
 
 
 def cmd_build(args) -> int:
@@ -259,7 +265,7 @@ def _build(args) -> int:
         )
         return EXIT_FAILED
     t0 = time.perf_counter()
-    result = _dbt_build(args.warehouse_dir)
+    result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
     t_dbt = time.perf_counter() - t0
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -37,8 +38,47 @@ class DbtResult:
 def dbt_env(warehouse_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["ICE287G_WAREHOUSE_DIR"] = str(warehouse_dir.resolve())
+    # dbt runs in the warehouse directory and the profile names the work file relative to it, so the
+    # connection info (part of dbt's partial-parse state check) is the same for every warehouse
+    env.pop("ICE287G_DUCKDB_PATH", None)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
+
+
+PARSE_CACHE = "partial_parse.msgpack"
+
+
+def parse_cache_dir() -> Path:
+    """One dbt parse cache per project checkout, shared by every warehouse built from it."""
+    return project_dir() / "target" / "parse_cache"
+
+
+def _seed_parse_cache(target_path: Path) -> None:
+    """Give a warehouse without a parse of its own the project's latest one (dbt checks it and re-parses
+    only the files that changed, or everything when the project's state differs)."""
+    cached = parse_cache_dir() / PARSE_CACHE
+    mine = target_path / PARSE_CACHE
+    if cached.exists() and (not mine.exists() or cached.stat().st_mtime > mine.stat().st_mtime):
+        target_path.mkdir(parents=True, exist_ok=True)
+        tmp = mine.with_name(f".{PARSE_CACHE}.{os.getpid()}")
+        shutil.copyfile(cached, tmp)
+        os.replace(tmp, mine)
+
+
+def _save_parse_cache(target_path: Path) -> None:
+    """Publish this run's parse as the project's cache: written aside, then renamed (atomic), so two
+    builds at once each read a complete file."""
+    mine = target_path / PARSE_CACHE
+    if not mine.exists():
+        return
+    cache_dir = parse_cache_dir()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{PARSE_CACHE}.{os.getpid()}"
+        shutil.copyfile(mine, tmp)
+        os.replace(tmp, cache_dir / PARSE_CACHE)
+    except OSError:  # a read-only checkout: no shared cache, each warehouse keeps its own
+        pass
 
 
 def run_dbt(
@@ -64,14 +104,22 @@ def run_dbt(
         "--log-path",
         str(warehouse_dir.resolve() / "dbt_logs"),
     ]
+    _seed_parse_cache(target_path)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        cmd, cwd=proj, env=dbt_env(warehouse_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd,
+        cwd=warehouse_dir.resolve(),
+        env=dbt_env(warehouse_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
         if on_line:
             on_line(line.rstrip("\n"))
     returncode = proc.wait()
+    _save_parse_cache(target_path)
     result = DbtResult(returncode)
     run_results = target_path / "run_results.json"
     if run_results.exists():
