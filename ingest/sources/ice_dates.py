@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import PurePath, PurePosixPath
+from pathlib import PurePath
 
 ROLLOVER_MAX_DAYS = 120
 SUFFIX_TIMES = {"am": dt.time(9, 0), "mid": dt.time(12, 0), "pm": dt.time(17, 0)}
@@ -75,7 +75,7 @@ def _mmddyyyy(digits: str) -> tuple[dt.date | None, str | None]:
 
 
 def _suffix_time(rest: str) -> dt.time:
-    stem = PurePosixPath(rest).stem if "." in rest else rest
+    stem = rest[: rest.rfind(".")] if "." in rest else rest
     m = _SUFFIX.match(stem)
     base = SUFFIX_TIMES.get((m.group(1) or "").lower(), NO_SUFFIX_TIME) if m else NO_SUFFIX_TIME
     leftover = (m.group(2) if m else stem).strip(" \"'")
