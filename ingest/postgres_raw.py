@@ -11,7 +11,8 @@ every real value. Repeat arrests are counted through ``person_key``, the keyed h
 
 from __future__ import annotations
 
-import time
+import getpass
+import os
 from pathlib import Path
 
 import duckdb
@@ -85,8 +86,17 @@ def land_raw(work: Path, url: str, *, tmp_dir: Path | None = None) -> dict[str, 
     return counts
 
 
-def main_timed(work: Path, url: str) -> tuple[dict[str, int], float]:
-    """land_raw with its wall time (for the build summary)."""
-    start = time.perf_counter()
-    counts = land_raw(work, url)
-    return counts, time.perf_counter() - start
+def dbt_env(url: str) -> dict[str, str]:
+    """The variables the profile's ``postgres`` target reads, from a libpq URL or conninfo string."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(url)
+    env = {
+        "ICE287G_PG_HOST": str(params.get("host") or "localhost"),
+        "ICE287G_PG_PORT": str(params.get("port") or "5432"),
+        "ICE287G_PG_USER": str(params.get("user") or os.environ.get("PGUSER") or getpass.getuser()),
+        "ICE287G_PG_DBNAME": str(params.get("dbname") or "ice287g"),
+    }
+    if params.get("password"):
+        env["ICE287G_PG_PASSWORD"] = str(params["password"])
+    return env

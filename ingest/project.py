@@ -46,10 +46,16 @@ def run_dbt(
     warehouse_dir: Path,
     *,
     on_line: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
+    target_dir: str = "dbt_target",
 ) -> DbtResult:
-    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines."""
+    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines.
+
+    extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
+    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source).
+    """
     proj = project_dir()
-    target_path = warehouse_dir.resolve() / "dbt_target"
+    target_path = warehouse_dir.resolve() / target_dir
     exe = Path(sys.executable).with_name("dbt")
     cmd = [
         str(exe) if exe.exists() else "dbt",
@@ -62,10 +68,15 @@ def run_dbt(
         "--target-path",
         str(target_path),
         "--log-path",
-        str(warehouse_dir.resolve() / "dbt_logs"),
+        str(warehouse_dir.resolve() / target_dir.replace("target", "logs")),
     ]
     proc = subprocess.Popen(
-        cmd, cwd=proj, env=dbt_env(warehouse_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd,
+        cwd=proj,
+        env={**dbt_env(warehouse_dir), **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
