@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -214,3 +215,25 @@ def test_pruning_removes_old_read_only_publications(built_sample_warehouse: Path
     assert len(kept) == KEEP_PUBLICATIONS
     assert (warehouse / "current").resolve().name == kept[-1]
     assert stat.S_IMODE((warehouse / "marts.duckdb").resolve().stat().st_mode) == 0o444
+
+
+def test_readme_sql_examples_run_on_the_attach_recipe(built_sample_warehouse: Path, repo: Path):
+    """Every ```sql block of the README runs, attached as the README says (`attach … as marts (read_only)`)."""
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.DOTALL)
+    assert len(blocks) >= 2
+    marts = (built_sample_warehouse / "marts.duckdb").resolve()
+    con = duckdb.connect()
+    try:
+        for block in blocks:
+            sql = block.replace("'warehouse/marts.duckdb'", f"'{marts}'")
+            if "attach " not in sql:
+                sql = f"attach '{marts}' as marts (read_only);\n{sql}"
+            sql = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+            for statement in (s.strip() for s in sql.split(";")):
+                if statement:
+                    con.execute(statement).fetchall()
+            con.execute("use memory")
+            con.execute("detach marts")
+    finally:
+        con.close()

@@ -222,10 +222,12 @@ def test_dbt_builds_green_on_postgres_and_every_mart_equals_duckdb(
 
         # the PL/pgSQL Jaro-Winkler returns DuckDB's jaro_winkler_similarity
         rng = random.Random(287)
-        pairs = [
-            ("".join(rng.choice("abcdeñ '") for _ in range(rng.randint(0, 12))), "".join(rng.choice("abcdeñ '") for _ in range(rng.randint(0, 12))))
-            for _ in range(400)
-        ] + [("laramie county sheriffs office", "laramie cnty sheriffs office"), ("martha", "marhta")]  # fmt: skip
+
+        def word() -> str:
+            return "".join(rng.choice("abcdeñ '") for _ in range(rng.randint(0, 12)))
+
+        pairs = [(word(), word()) for _ in range(400)]
+        pairs += [("laramie county sheriffs office", "laramie cnty sheriffs office"), ("martha", "marhta")]
         for left, right in pairs:
             want = duck.execute("select jaro_winkler_similarity(?, ?)", [left, right]).fetchone()[0]
             got = pg.execute("select public.ice287g_jaro_winkler(%s, %s)", [left, right]).fetchone()[0]
@@ -234,3 +236,24 @@ def test_dbt_builds_green_on_postgres_and_every_mart_equals_duckdb(
 
 
 _REDACTIONS = {"(b)(6),(b)(7)(c)", "(b)(6);(b)(7)(c)", "b(6),b(7)c", "(b)(7)(e)", "(b)(6)", "(b)(7)(c)", "--", "-"}
+
+
+def test_a_failed_publish_leaves_what_postgresql_serves_untouched(published_team: Path, postgres):
+    """A loader that may not replace the existing `marts` schema fails at the swap: nothing changes."""
+    import psycopg
+
+    url = postgres.create_database("team_failed")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("drop role if exists loader")
+        con.execute("create role loader login createrole")
+        con.execute("grant create on database team_failed to loader")
+        con.execute("create schema marts")  # owned by postgres: loader cannot rename it
+        con.execute("create table marts.sentinel as select 42 as answer")
+    loader_url = url.replace("postgresql://postgres@", "postgresql://loader@")
+    result = run_cli("publish", "--warehouse-dir", str(published_team), "--postgres", loader_url)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "PostgreSQL publish failed" in result.stderr and "unchanged" in result.stderr
+    assert _pg(url, "select answer from marts.sentinel") == [(42,)]
+    schemas = [r[0] for r in _pg(url, "select nspname from pg_namespace where nspname like 'marts%' order by 1")]
+    assert schemas == ["marts"]
+    assert _pg(url, "select count(*) from pg_namespace where nspname like 'reference%'") == [(0,)]
