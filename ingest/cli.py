@@ -11,6 +11,7 @@ Exit codes (scripts can trust them):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,15 @@ def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
     p.add_argument("--warehouse-dir", type=Path, default=Path("warehouse"), help="build output folder")
 
 
+def _add_postgres(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("ICE287G_POSTGRES_URL"),
+        help=f"{what}: a libpq URL, e.g. postgresql://user@host/db (default $ICE287G_POSTGRES_URL)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.")
     parser.add_argument("--version", action="version", version=f"ice287g {__version__}")
@@ -52,11 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the dbt unit tests (they test the project's SQL, not the data; make test and CI run them)",
     )
+    p.add_argument(
+        "--target",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help="where dbt builds: the local work file (default, then publish) or PostgreSQL (--postgres URL; "
+        "the raw tables are landed there without personal arrest fields, nothing is published)",
+    )
+    _add_postgres(p, "the PostgreSQL database of --target postgres")
     p = sub.add_parser("ingest", help="land new raw files in warehouse/work.duckdb")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any file is quarantined")
     p = sub.add_parser("publish", help="publish marts.duckdb and exports from the work file")
     _add_dirs(p, raw=False)
+    _add_postgres(p, "also copy the publication into this PostgreSQL database")
+    p.add_argument("--postgres-schema", default="marts", help="schema of the marts in PostgreSQL")
+    p.add_argument("--postgres-reference-schema", default="reference", help="schema of the reference tables")
+    p.add_argument("--postgres-reader-role", default="ice287g_reader", help="read-only role granted SELECT")
     p = sub.add_parser("sample", help="regenerate the synthetic sample raw files")
     p.add_argument("--dest", type=Path, default=Path("data/sample"))
     p = sub.add_parser("fetch", help="download the official source files (needs the internet)")
@@ -264,6 +286,8 @@ def _build(args) -> int:
             f"nothing was built or published; {_untouched(args.warehouse_dir)}"
         )
         return EXIT_FAILED
+    if getattr(args, "target", "duckdb") == "postgres":
+        return _build_postgres(args, start, t_ingest)
     t0 = time.perf_counter()
     result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
     t_dbt = time.perf_counter() - t0
@@ -300,6 +324,44 @@ def _build(args) -> int:
     return EXIT_OK
 
 
+def _build_postgres(args, start: float, t_ingest: float) -> int:
+    """dbt build on the ``postgres`` target: land the raw tables there, build every model and test."""
+    from ingest.postgres_raw import dbt_env, land_raw
+    from ingest.project import run_dbt
+
+    if not args.postgres:
+        err_console.print("[red]error:[/] --target postgres needs --postgres URL (or $ICE287G_POSTGRES_URL)")
+        return EXIT_USAGE
+    t0 = time.perf_counter()
+    try:
+        landed = land_raw(args.warehouse_dir / "work.duckdb", args.postgres)
+    except Exception as exc:
+        err_console.print(f"[red]build failed:[/] landing the raw tables in PostgreSQL: {type(exc).__name__}: {exc}")
+        return EXIT_FAILED
+    t_land = time.perf_counter() - t0
+    console.print(f"landed {len(landed)} raw tables ({sum(landed.values()):,} rows) in PostgreSQL in {t_land:.1f}s")
+    t0 = time.perf_counter()
+    with console.status("dbt build (postgres)"):
+        result = run_dbt(
+            ["build", "--target", "postgres"],
+            args.warehouse_dir,
+            on_line=lambda line: console.print(line, markup=False) if "ERROR" in line or "FAIL" in line else None,
+            extra_env=dbt_env(args.postgres),
+            target_dir="dbt_target_postgres",
+        )
+    t_dbt = time.perf_counter() - t0
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+    console.print(f"dbt build (postgres): {counts or 'no results'} in {t_dbt:.1f}s")
+    if not result.ok:
+        for f in result.failures[:20]:
+            err_console.print(f"  [red]{escape(f)}[/]")
+        err_console.print("[red]build failed:[/] dbt build on the postgres target did not pass")
+        return EXIT_FAILED
+    total = time.perf_counter() - start
+    console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, land {t_land:.1f}s, dbt {t_dbt:.1f}s)")
+    return EXIT_OK
+
+
 def cmd_publish(args) -> int:
     from ingest.project import project_dir
     from ingest.publish import PublishError, publish
@@ -310,6 +372,27 @@ def cmd_publish(args) -> int:
         err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     console.print(f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'}")
+    if args.postgres:
+        from ingest.postgres_publish import PostgresPublishError, publish_postgres
+
+        try:
+            result = publish_postgres(
+                args.warehouse_dir,
+                args.postgres,
+                schema=args.postgres_schema,
+                reference_schema=args.postgres_reference_schema,
+                reader_role=args.postgres_reader_role,
+            )
+        except PostgresPublishError as exc:
+            err_console.print(f"[red]PostgreSQL publish failed:[/] {exc}; what PostgreSQL serves is unchanged")
+            return EXIT_FAILED
+        console.print(
+            f"published {len(result.counts)} tables ({sum(result.counts.values()):,} rows) to PostgreSQL schemas "
+            f"{args.postgres_schema} and {args.postgres_reference_schema} in {result.seconds:.1f}s "
+            f"(read-only role {args.postgres_reader_role})"
+        )
+        if result.left_old_schemas:
+            console.print(f"  still in use by a reader, dropped next time: {', '.join(result.left_old_schemas)}")
     return EXIT_OK
 
 

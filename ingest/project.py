@@ -53,10 +53,10 @@ def parse_cache_dir() -> Path:
     return project_dir() / "target" / "parse_cache"
 
 
-def _seed_parse_cache(target_path: Path) -> None:
+def _seed_parse_cache(target_path: Path, key: str) -> None:
     """Give a warehouse without a parse of its own the project's latest one (dbt checks it and re-parses
     only the files that changed, or everything when the project's state differs)."""
-    cached = parse_cache_dir() / PARSE_CACHE
+    cached = parse_cache_dir() / key / PARSE_CACHE
     mine = target_path / PARSE_CACHE
     if cached.exists() and (not mine.exists() or cached.stat().st_mtime > mine.stat().st_mtime):
         target_path.mkdir(parents=True, exist_ok=True)
@@ -65,13 +65,13 @@ def _seed_parse_cache(target_path: Path) -> None:
         os.replace(tmp, mine)
 
 
-def _save_parse_cache(target_path: Path) -> None:
+def _save_parse_cache(target_path: Path, key: str) -> None:
     """Publish this run's parse as the project's cache: written aside, then renamed (atomic), so two
     builds at once each read a complete file."""
     mine = target_path / PARSE_CACHE
     if not mine.exists():
         return
-    cache_dir = parse_cache_dir()
+    cache_dir = parse_cache_dir() / key  # one per dbt target: a DuckDB parse is no PostgreSQL parse
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_dir / f".{PARSE_CACHE}.{os.getpid()}"
@@ -86,10 +86,16 @@ def run_dbt(
     warehouse_dir: Path,
     *,
     on_line: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
+    target_dir: str = "dbt_target",
 ) -> DbtResult:
-    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines."""
+    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines.
+
+    extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
+    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source).
+    """
     proj = project_dir()
-    target_path = warehouse_dir.resolve() / "dbt_target"
+    target_path = warehouse_dir.resolve() / target_dir
     exe = Path(sys.executable).with_name("dbt")
     cmd = [
         str(exe) if exe.exists() else "dbt",
@@ -102,14 +108,14 @@ def run_dbt(
         "--target-path",
         str(target_path),
         "--log-path",
-        str(warehouse_dir.resolve() / "dbt_logs"),
+        str(warehouse_dir.resolve() / target_dir.replace("target", "logs")),
     ]
-    _seed_parse_cache(target_path)
+    _seed_parse_cache(target_path, target_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         cmd,
         cwd=warehouse_dir.resolve(),
-        env=dbt_env(warehouse_dir),
+        env={**dbt_env(warehouse_dir), **(extra_env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -119,7 +125,7 @@ def run_dbt(
         if on_line:
             on_line(line.rstrip("\n"))
     returncode = proc.wait()
-    _save_parse_cache(target_path)
+    _save_parse_cache(target_path, target_dir)
     result = DbtResult(returncode)
     run_results = target_path / "run_results.json"
     if run_results.exists():

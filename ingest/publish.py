@@ -4,7 +4,7 @@ BI tools never open the work file (DuckDB allows one writer and no readers while
 Each publication is written complete into its own folder, then made current by one atomic rename::
 
     warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
-    warehouse/publications/<stamp>/exports/          <mart>.parquet and <mart>.csv
+    warehouse/publications/<stamp>/exports/          <mart>.parquet, <mart>.csv, dictionary.csv, README.md
     warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
     warehouse/marts.duckdb -> current/marts.duckdb   stable paths for users and BI tools
     warehouse/exports      -> current/exports
@@ -14,6 +14,12 @@ the new publication (never half of one), and a reader holding the old file open 
 (the previous publications are kept, only older ones are removed). A failure or a kill at any step
 before the swap leaves the previous publication current; a stray ``.publishing-*`` folder is
 removed by the next publish.
+
+The marts file is written in DuckDB storage version v1.0.0 (STORAGE_VERSION), which DuckDB 1.1 and
+every later release open, and every file of a publication is made read-only on disk (0444) before it
+is swapped in: a BI client that opens it read-write gets "permission denied" instead of creating a
+table and locking the readers out. Folders stay writable by their owner, so old publications can
+still be pruned.
 """
 
 from __future__ import annotations
@@ -28,14 +34,21 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import __version__
+from ingest import __version__, dictionary
+from ingest.exports import write_exports
 from ingest.faults import pause_point
+
+# The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
+STORAGE_VERSION = "v1.0.0"
+# The alias the new file is written under; readers attach it under any name they like.
+_WRITE_ALIAS = "marts"
+READ_ONLY_FILE_MODE = 0o444
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
 # In marts.duckdb the marts live in the default schema: a file named marts.duckdb opens as catalog
 # `marts`, so `select * from marts.dim_agencies` resolves to it (a schema also named `marts` would
 # make that name ambiguous in DuckDB). Reference tables keep their schema: `reference.<seed>`.
-PUBLISHED_SCHEMA_OF = {"marts": "main", "reference": "reference"}
+PUBLISHED_SCHEMA_OF = dictionary.PUBLISHED_SCHEMA_OF  # {"marts": "main", "reference": "reference"}
 # Columns that must never leave the warehouse (personal fields of arrest records).
 DENY_COLUMNS = {
     "birth_date",
@@ -137,7 +150,9 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     export_dir = staging / "exports"
     counts: dict[str, int] = {}
     try:
-        counts = _write_publication(tmp_db, export_dir if exports else None, work, project, stamp)
+        manifest = _manifest(warehouse_dir) if exports else None
+        counts = _write_publication(tmp_db, export_dir if exports else None, work, project, stamp, manifest)
+        _make_read_only(staging)
         pause_point("publish-db")
         staging.rename(final)
         pause_point("publish-swap")
@@ -151,12 +166,35 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     return counts
 
 
-def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, project: Path, stamp: str) -> dict[str, int]:
+def _manifest(warehouse_dir: Path) -> Path:
+    """The dbt manifest of the last build (the data dictionary's source); `dbt parse` makes one if missing."""
+    from ingest.project import run_dbt
+
+    manifest = warehouse_dir / "dbt_target" / "manifest.json"
+    if not manifest.exists():
+        result = run_dbt(["parse"], warehouse_dir)
+        if not result.ok or not manifest.exists():
+            raise PublishError(f"no dbt manifest at {manifest} and `dbt parse` could not write one")
+    return manifest
+
+
+def _make_read_only(folder: Path) -> None:
+    """Every file below folder read-only (0444); folders keep their mode so pruning can remove them."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(READ_ONLY_FILE_MODE)
+
+
+def _write_publication(
+    tmp_db: Path, export_dir: Path | None, work: Path, project: Path, stamp: str, manifest: Path | None = None
+) -> dict[str, int]:
     """Write marts.duckdb (and exports) of a new publication into its staging folder."""
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(tmp_db))
+    con = duckdb.connect()
     try:
-        db = _q(con.execute("select current_database()").fetchone()[0])
+        con.execute(f"attach {_lit(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {_lit(STORAGE_VERSION)})")
+        con.execute(f"use {_WRITE_ALIAS}")
+        db = _q(_WRITE_ALIAS)
         con.execute(f"attach '{work}' as work (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
@@ -219,15 +257,14 @@ def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, projec
         rows = [[k, str(v)] for k, v in info.items()]
         con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
         con.execute("detach work")
-        if export_dir is not None:
-            export_dir.mkdir(parents=True)
-            for schema, table, _ in tables:
-                if schema != "marts":
-                    continue
-                base = export_dir / table
-                con.execute(f"copy {db}.main.{_q(table)} to '{base}.parquet' (format parquet)")
-                con.execute(f"copy {db}.main.{_q(table)} to '{base}.csv' (format csv, header true)")
-        con.execute("checkpoint")
+        if export_dir is not None and manifest is not None:
+            docs = dictionary.with_types(
+                dictionary.from_manifest(dictionary.load_manifest(manifest)), con, _WRITE_ALIAS
+            )
+            write_exports(con, _WRITE_ALIAS, docs, export_dir, {k: str(v) for k, v in info.items()})
+        con.execute(f"checkpoint {db}")
+        con.execute("use memory")
+        con.execute(f"detach {db}")
     finally:
         con.close()
     return counts

@@ -63,3 +63,20 @@ def built_real_warehouse(realdata: Path, tmp_path_factory) -> Path:
     result = run_dbt(["build"], wh)
     assert result.ok, result.failures
     return wh
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on a unix socket in a temporary folder (tests/python/pg_support.py),
+    shared by the session and stopped at its end. Skips when PostgreSQL is not installed, except with
+    CI=true, where a missing PostgreSQL fails the run."""
+    from pg_support import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and no PostgreSQL cluster could be started: {exc}")
+        pytest.skip(f"PostgreSQL is not available on this machine ({exc}); the PostgreSQL tests need it")
+    yield cluster
+    cluster.stop()

@@ -47,7 +47,13 @@ def copy_raw(dest: Path) -> Path:
 
 def copy_warehouse(src: Path, dest: Path) -> Path:
     """A private copy of a built warehouse (symlinks kept: they are relative)."""
-    shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("dbt_logs", "dbt_target"))
+    # dbt_target keeps only manifest.json (the data dictionary's source); compiled SQL and logs are left
+    shutil.copytree(
+        src,
+        dest,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("dbt_logs", "compiled", "run", "*.gpickle", "*.msgpack", "run_results.json"),
+    )
     return dest
 
 

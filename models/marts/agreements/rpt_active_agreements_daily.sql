@@ -42,7 +42,7 @@ calendar as (
     select min(published_date) as as_of_date
     from publications
     union all
-    select {{ dbt.dateadd('day', 1, 'calendar.as_of_date') }} as as_of_date
+    select cast({{ dbt.dateadd('day', 1, 'calendar.as_of_date') }} as date) as as_of_date
     from calendar
     where calendar.as_of_date < (select max(publications.published_date) from publications)
 ),

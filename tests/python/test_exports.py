@@ -1,0 +1,137 @@
+"""Exports people can open: every CSV read with the types of dictionary.csv, every Parquet with pyarrow;
+FIPS and GEOID codes as text with their leading zeros, the BOM, rows in key order, descriptions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture(scope="module")
+def exports(built_sample_warehouse: Path) -> Path:
+    return (built_sample_warehouse / "exports").resolve()
+
+
+@pytest.fixture(scope="module")
+def dictionary_rows(exports: Path) -> list[dict]:
+    raw = (exports / "dictionary.csv").read_bytes()
+    assert raw.startswith(BOM)
+    return list(csv.DictReader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+
+
+@pytest.fixture(scope="module")
+def marts_tables(built_sample_warehouse: Path) -> list[str]:
+    con = duckdb.connect(str(built_sample_warehouse / "marts.duckdb"), read_only=True)
+    try:
+        return [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main' and table_name <> 'build_info' "
+                "order by 1"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def _is_code(column: str) -> bool:
+    return "fips" in column or "geoid" in column
+
+
+def test_dictionary_describes_every_exported_column(
+    exports: Path, dictionary_rows, marts_tables, built_sample_warehouse
+):
+    assert list(dictionary_rows[0]) == ["table", "column", "type", "description", "is_primary_key"]
+    con = duckdb.connect(str(built_sample_warehouse / "marts.duckdb"), read_only=True)
+    try:
+        expected = con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() where schema_name = 'main' "
+            "and database_name = current_database() "
+            "and table_name <> 'build_info' order by table_name, column_index"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(r["table"], r["column"], r["type"]) for r in dictionary_rows] == expected
+    assert all(r["description"].strip() for r in dictionary_rows)  # public marts describe every column
+    keyed = {r["table"] for r in dictionary_rows if r["is_primary_key"] == "true"}
+    assert keyed == set(marts_tables)
+    readme = (exports / "README.md").read_text(encoding="utf-8")
+    for table in marts_tables:
+        assert f"`{table}`" in readme
+
+
+def test_dictionary_files_come_from_the_one_generator(exports: Path, built_sample_warehouse: Path, tmp_path: Path):
+    """ingest.dictionary (what the site's data page will call) regenerates dictionary.csv byte for byte."""
+    from ingest import dictionary
+
+    docs = dictionary.build(built_sample_warehouse / "dbt_target" / "manifest.json", exports.parent / "marts.duckdb")
+    marts = [d for d in docs if d.dbt_schema == "marts"]
+    dictionary.write_dictionary_csv(marts, tmp_path / "dictionary.csv")
+    assert (tmp_path / "dictionary.csv").read_bytes() == (exports / "dictionary.csv").read_bytes()
+
+
+def test_every_csv_reads_with_the_dictionary_types(
+    exports: Path, dictionary_rows, marts_tables, built_sample_warehouse
+):
+    types: dict[str, dict[str, str]] = {}
+    keys: dict[str, list[str]] = {}
+    for r in dictionary_rows:
+        types.setdefault(r["table"], {})[r["column"]] = r["type"]
+        if r["is_primary_key"] == "true":
+            keys.setdefault(r["table"], []).append(r["column"])
+    con = duckdb.connect()
+    con.execute(f"attach '{exports.parent / 'marts.duckdb'}' as marts (read_only)")
+    n_codes = n_leading_zero = 0
+    for table in marts_tables:
+        path = exports / f"{table}.csv"
+        assert path.read_bytes()[:3] == BOM, f"{table}.csv has no BOM"
+        columns = ", ".join(f"'{c}': '{t}'" for c, t in types[table].items())
+        rel = f"read_csv('{path}', header = true, columns = {{{columns}}}, auto_detect = false)"
+        csv_rows = con.execute(f"select * from {rel}").fetchall()
+        db_rows = con.execute(f'select * from marts."{table}"').fetchall()
+        assert sorted(map(repr, csv_rows)) == sorted(map(repr, db_rows)), f"{table}.csv differs from the mart"
+        key_cols = ", ".join(f'"{c}"' for c in keys[table])
+        in_file = con.execute(f"select {key_cols} from {rel}").fetchall()
+        in_order = con.execute(f"select {key_cols} from {rel} order by {key_cols} nulls last").fetchall()
+        assert in_file == in_order, f"{table}.csv is not sorted by {keys[table]}"
+        # the text as printed keeps leading zeros (what a text-typed reader sees)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            code_cols = [c for c in reader.fieldnames or [] if _is_code(c)]
+            for row in reader:
+                for col in code_cols:
+                    if row[col]:
+                        assert types[table][col] == "VARCHAR" and row[col].isdigit(), (table, col, row[col])
+                        n_codes += 1
+                        n_leading_zero += row[col].startswith("0")
+    assert n_codes > 100 and n_leading_zero > 0  # e.g. Connecticut 09..., Alabama 01...
+
+
+def test_every_parquet_has_text_codes_and_descriptions(exports: Path, dictionary_rows, marts_tables):
+    described = {(r["table"], r["column"]): r["description"] for r in dictionary_rows}
+    n_leading_zero = 0
+    for table in marts_tables:
+        pf = pq.read_table(exports / f"{table}.parquet")
+        meta = pf.schema.metadata
+        assert meta[b"table"].decode() == table
+        assert meta[b"description"].decode().strip()
+        assert json.loads(meta[b"primary_key"]), table
+        for field in pf.schema:
+            assert field.metadata[b"description"].decode() == described[(table, field.name)]
+            if _is_code(field.name):
+                assert str(field.type) in ("string", "large_string"), (table, field.name, field.type)
+                values = [v for v in pf.column(field.name).to_pylist() if v]
+                n_leading_zero += sum(v.startswith("0") for v in values)
+        key = json.loads(meta[b"primary_key"])
+        rows = pf.select(key).to_pylist()
+        as_tuples = [tuple(r[k] for k in key) for r in rows]
+        assert as_tuples == sorted(as_tuples, key=lambda t: tuple((v is None, v) for v in t)), table
+    assert n_leading_zero > 0
