@@ -2,7 +2,9 @@
     census county of its row's state with the COUNTY-column tiers of int_agency_counties_matched (the
     same macro, county_column_candidates: column_exact, column_key, column_fuzzy), the same unit rule
     (a county and a city of one name: the unit printed decides; a unit mismatch lowers confidence by
-    0.10) and the same uniqueness rule (two counties -> ambiguous, no match).
+    0.10) and the same uniqueness rule (two counties -> ambiguous, no match). A state without census
+    counties loaded (no census files in the raw folder, or XX) gives no_census_counties: nothing to
+    judge the value against.
     Grain: one (state_code, county_printed) - county_printed whitespace-collapsed as in
     int_ice_rows_normalised.county_name. -#}
 with
@@ -107,7 +109,12 @@ final as (
         coalesce(resolved.unit_penalty = 1, false) as is_unit_mismatch,
         case
             when resolved.n_candidates > 1 then 'ambiguous_county_name'
-            when resolved.county_value_id is null then 'county_name_not_found'
+            when resolved.county_value_id is not null then null
+            when not exists (
+                select 1 from counties as state_counties
+                where state_counties.state_code = inputs.state_code
+            ) then 'no_census_counties'
+            else 'county_name_not_found'
         end as county_unmatched_reason
     from inputs
     left join resolved

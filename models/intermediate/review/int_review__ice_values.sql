@@ -2,8 +2,8 @@
     no exact rule knew - resolved by a reviewed seed or variant, a letters-only key, a fuzzy or keyword
     rule, a placeholder, or an error cell - with its rows counted and one example row (the newest).
     Exact vocabulary matches (and COUNTY column_exact / column_key matches of the right unit), blank
-    TYPE and COUNTY cells (layouts that do not print them) and ICE's no-county marks (N/A, -) are not
-    listed. Grain: one (source_table, column_name, value_printed, state_printed); the columns of
+    TYPE and COUNTY cells (layouts that do not print them), ICE's no-county marks (N/A, -) and COUNTY
+    values of a state with no census counties loaded (nothing to judge them against) are not listed. Grain: one (source_table, column_name, value_printed, state_printed); the columns of
     marts.rpt_values_for_review. -#}
 with
 
@@ -49,7 +49,8 @@ county_values as (
         county_name,
         county_match_method,
         county_match_confidence,
-        is_unit_mismatch
+        is_unit_mismatch,
+        county_unmatched_reason
     from {{ ref('int_ice_county_values_matched') }}
 ),
 
@@ -167,6 +168,7 @@ county_for_review as (
         {{ is_error_cell('rows_keyed.county_printed') }}
         or (
             rows_keyed.county_name is not null
+            and coalesce(county_values.county_unmatched_reason, '') <> 'no_census_counties'
             and (
                 county_values.county_fips is null
                 or county_values.county_match_method not in ('column_exact', 'column_key')
