@@ -128,7 +128,9 @@ def _vocabularies() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """State words (upper names and USPS codes -> USPS) and census counties by state."""
     with (REPO / "seeds" / "reference" / "states.csv").open(newline="") as fh:
         states = list(csv.DictReader(fh))
-    words = {s["state_name"].upper(): s["state_code"] for s in states} | {s["state_code"]: s["state_code"] for s in states}
+    words = {s["state_name"].upper(): s["state_code"] for s in states} | {
+        s["state_code"]: s["state_code"] for s in states
+    }
     counties: dict[str, list[tuple[str, str]]] = {}
     gazetteer = REPO / "data" / "sample" / "census" / "gazetteer_2025" / "2025_Gaz_counties_national.txt"
     with gazetteer.open(newline="", encoding="utf-8") as fh:
@@ -143,8 +145,10 @@ def _draw(rng: random.Random, original: str, words: dict[str, str], target: str)
         edits = rng.choice((1, 2))
         candidate = misspell(original, edits, rng)
         key = letters_key(candidate)
-        if key not in REVIEWED and levenshtein(key, letters_key(original)) == edits and (
-            fuzzy_resolution(candidate, words) == target
+        if (
+            key not in REVIEWED
+            and levenshtein(key, letters_key(original)) == edits
+            and (fuzzy_resolution(candidate, words) == target)
         ):
             return candidate
     raise AssertionError(f"no resolvable misspelling of {original!r}")
@@ -198,7 +202,9 @@ def _mutate(raw: Path, rng: random.Random) -> list[Injection]:
             pool = [r for r in rows if r != state_error_row]
             rng.shuffle(pool)
             targets = [r for r in pool if letters_key(str(cell(r, header_name).value or "")) in words]
-            error_row = state_error_row if header_name == "STATE" else next(r for r in pool if r not in targets[:n_misspelt])
+            error_row = (
+                state_error_row if header_name == "STATE" else next(r for r in pool if r not in targets[:n_misspelt])
+            )
             for row in targets[:n_misspelt]:
                 target = words[letters_key(str(cell(row, header_name).value))]
                 value = _draw(rng, " ".join(str(cell(row, header_name).value).split()), words, target)
@@ -212,7 +218,9 @@ def _mutate(raw: Path, rng: random.Random) -> list[Injection]:
         county_rows = iter(pool)
         for row in county_rows:
             state = " ".join(str(cell(row, "STATE").value).split()).upper()
-            drawn = _draw_county(rng, str(cell(row, "COUNTY").value or ""), counties.get(state_words.get(state, ""), []))
+            drawn = _draw_county(
+                rng, str(cell(row, "COUNTY").value or ""), counties.get(state_words.get(state, ""), [])
+            )
             if drawn:
                 cell(row, "COUNTY").value = drawn[0]
                 injected.append(Injection(table, "county", drawn[0], drawn[1]))
@@ -244,7 +252,8 @@ def test_injected_misspellings_and_error_cells_publish_and_resolve(tmp_path, cap
         (source_table, column_name, value): (resolved_to, method, confidence)
         for source_table, column_name, value, resolved_to, method, confidence in query(
             warehouse / "marts.duckdb",
-            "select source_table, column_name, value_printed, resolved_to, method, confidence from rpt_values_for_review",
+            "select source_table, column_name, value_printed, resolved_to, method, confidence "
+            "from rpt_values_for_review",
         )
     }
     for item in injected:

@@ -5,6 +5,8 @@
     TYPE and COUNTY cells (layouts that do not print them), ICE's no-county marks (N/A, -) and COUNTY
     values of a state with no census counties loaded (nothing to judge them against) are not listed. Grain: one (source_table, column_name, value_printed, state_printed); the columns of
     marts.rpt_values_for_review. -#}
+-- sqlfluff:exclude_rules:LT05,ST06,RF04
+-- (`method` is the review mart's contract column name)
 with
 
 rows_normalised as (
