@@ -90,3 +90,52 @@
         limit 1
     )
 {%- endmacro %}
+
+{% macro county_column_candidates(inputs, id_column) -%}
+    {#- The COUNTY-column tiers of county matching, shared by int_agency_counties_matched (per agency)
+        and int_ice_county_values_matched (per printed value): column_exact (priority 4), column_key (5),
+        column_fuzzy (6). `inputs` has id_column, state_code, county_printed, county_key_from_column;
+        a CTE `counties` (county_fips, state_code, name_tidy, county_key) must be in scope. -#}
+    select
+        {{ inputs }}.{{ id_column }},
+        counties.county_fips,
+        'column_exact' as match_method,
+        1.00 as match_confidence,
+        4 as priority
+    from {{ inputs }}
+    inner join counties
+        on
+            {{ inputs }}.state_code = counties.state_code
+            and {{ geo_tidy(inputs ~ '.county_printed') }} = counties.name_tidy
+
+    union all
+
+    select
+        {{ inputs }}.{{ id_column }},
+        counties.county_fips,
+        'column_key' as match_method,
+        0.90 as match_confidence,
+        5 as priority
+    from {{ inputs }}
+    inner join counties
+        on
+            {{ inputs }}.state_code = counties.state_code
+            and {{ inputs }}.county_key_from_column = counties.county_key
+
+    union all
+
+    select
+        {{ inputs }}.{{ id_column }},
+        counties.county_fips,
+        'column_fuzzy' as match_method,
+        0.70 as match_confidence,
+        6 as priority
+    from {{ inputs }}
+    inner join counties
+        on
+            {{ inputs }}.state_code = counties.state_code
+            and {{ inputs }}.county_key_from_column is not null
+            and length({{ inputs }}.county_key_from_column) >= 5
+            and {{ geo_edit_distance(inputs ~ '.county_key_from_column', 'counties.county_key') }}
+            between 1 and case when length({{ inputs }}.county_key_from_column) >= 8 then 2 else 1 end
+{%- endmacro %}

@@ -25,6 +25,7 @@ from warehouse_support import (
     query,
     rejections,
     rows_from_file,
+    run_cli,
     sha256,
 )
 from xlsx_fixtures import HEADER_7, HEADER_8, row8, write_sheet
@@ -181,36 +182,6 @@ CASES: dict[str, Case] = {
     ),
     "header_on_unexpected_row": Case(_file(NAME, _late_header), ("in its first 30 rows",)),
     "all_rows_blank": Case(_sheet(HEADER_8, [[None] * 8 for _ in range(5)]), ("no data rows",), row=1),
-    "signed_free_text": Case(  # a SIGNED column of text: most rows unreadable
-        _sheet(HEADER_8, [_rows(1)[0], *(row8(f"Text {i}", signed="pending signature") for i in range(3))]),
-        ("signed_parsed", "1 of 4 rows present (25.0%)"),
-        row=3,
-        column="signed_date",
-    ),
-    "signed_out_of_bounds": Case(
-        _sheet(HEADER_8, [row8(f"Old {i}", signed=dt.date(1980, 1, 2)) for i in range(3)]),
-        ("signed_parsed", "0 of 3 rows present"),
-        row=2,
-        column="signed_date",
-    ),
-    "required_state_missing": Case(
-        _sheet(HEADER_8, [*_rows(2), row8("No State", state="  ")]),
-        ("state_not_null",),
-        row=4,
-        column="state",
-    ),
-    "unknown_support_type": Case(
-        _sheet(HEADER_8, [*_rows(2), row8("Odd Support", support="Jail Model")]),
-        ("support_type_known_or_known_typo", "'Jail Model'"),
-        row=4,
-        column="support_type",
-    ),
-    "unknown_agency_type": Case(
-        _sheet(HEADER_7, [r[:7] for r in [row8("Odd Type", agency_type="Tribal"), *_rows(2)]]),
-        ("agency_type_known_or_known_typo", "'Tribal'"),
-        row=2,
-        column="type",
-    ),
     "two_ice_worksheets": Case(_file(NAME, _two_ice_sheets), ("more than one worksheet",)),
     "xml_bomb_in_workbook_xml": Case(
         _file(
@@ -246,6 +217,121 @@ CASES: dict[str, Case] = {
     "name_with_quotes_and_sql": Case(_file(SQL_NAME, b"PK\x03\x04 truncated"), ("not a zip archive",)),
     "duplicate_of_bad_file_under_new_name": Case(_duplicate_bad, ("not a readable xlsx",)),
 }
+
+
+# --- ICE's values never quarantine (README "Three kinds of problem"): they land, are counted by a
+# warn expectation and are listed in marts.rpt_values_for_review. These were quarantine cases; each
+# keeps its assertions (expectation, row, column, what the message says), now on a landed file.
+
+
+@dataclass
+class ValueCase:
+    """One sheet with a value no rule knows: the warning it must raise and where it must be listed."""
+
+    header: list[str]
+    rows: list[list]
+    says: tuple[str, ...]  # (warn expectation, fragments of its observed value or examples)
+    row: int
+    column: str
+    review: tuple[str, str, str | None, str]  # column_name, value printed (stripped), resolved_to, method
+
+
+VALUE_CASES: dict[str, ValueCase] = {
+    "signed_free_text": ValueCase(  # a SIGNED column of text: most rows unreadable
+        HEADER_8,
+        [_rows(1)[0], *(row8(f"Text {i}", signed="pending signature") for i in range(3))],
+        ("signed_unparsed_rows", "1 of 4 rows present (25.0%)"),
+        row=3,
+        column="signed_date",
+        review=("signed", "pending signature", None, "placeholder"),
+    ),
+    "signed_out_of_bounds": ValueCase(
+        HEADER_8,
+        [row8(f"Old {i}", signed=dt.date(1980, 1, 2)) for i in range(3)],
+        ("signed_unparsed_rows", "0 of 3 rows present"),
+        row=2,
+        column="signed_date",
+        review=("signed", "1980-01-02", None, "placeholder"),
+    ),
+    "required_state_missing": ValueCase(
+        HEADER_8,
+        [*_rows(2), row8("No State", state="  ")],
+        ("state_missing_rows",),
+        row=4,
+        column="state",
+        review=("state", "", "XX", "placeholder"),
+    ),
+    "unknown_support_type": ValueCase(
+        HEADER_8,
+        [*_rows(2), row8("Odd Support", support="Jail Model")],
+        ("support_type_outside_vocabulary", "'Jail Model'"),
+        row=4,
+        column="support_type",
+        review=("support_type", "Jail Model", "Jail Enforcement Model", "keyword"),
+    ),
+    "unknown_agency_type": ValueCase(
+        HEADER_7,
+        [r[:7] for r in [row8("Odd Type", agency_type="Tribal"), *_rows(2)]],
+        ("agency_type_outside_vocabulary", "'Tribal'"),
+        row=2,
+        column="type",
+        review=("agency_type", "Tribal", None, "placeholder"),
+    ),
+}
+
+
+def _value_case_file(raw: Path, index: int, name: str) -> Path:
+    """Each case in its own dated folder (one participating sheet per date), all in one build."""
+    day = dt.date(2026, 5, 1) + dt.timedelta(days=index)
+    case = VALUE_CASES[name]
+    path = raw / "ice_287g_sheets" / day.isoformat() / f"participatingAgencies{day:%m%d%Y}am.xlsx"
+    return write_sheet(path, case.header, case.rows)
+
+
+@pytest.fixture(scope="module")
+def landed_values(built_sample_warehouse: Path, tmp_path_factory) -> tuple[Path, dict[str, Path], str, int]:
+    """One --strict build of the sample plus every ValueCase sheet: (warehouse, files, summary, exit code)."""
+    root = tmp_path_factory.mktemp("values")
+    warehouse = copy_warehouse(built_sample_warehouse, root / "wh")
+    raw = copy_raw(root / "raw")
+    files = {name: _value_case_file(raw, i, name) for i, name in enumerate(sorted(VALUE_CASES))}
+    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
+    return warehouse, files, " ".join((result.stdout + "\n" + result.stderr).split()), result.returncode
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_CASES))
+def test_bad_value_lands_is_counted_and_listed_for_review(name, landed_values):
+    warehouse, files, text, rc = landed_values
+    case, path = VALUE_CASES[name], files[name]
+    assert rc == EXIT_OK, text[-2000:]  # even --strict: a value is never a reason to quarantine
+    work = warehouse / "work.duckdb"
+    assert path.name not in {Path(r["source_file"]).name for r in rejections(work)}
+    landed_rows = rows_from_file(work, sha256(path))
+    assert landed_rows["ice_participating_rows"] == len(case.rows) and landed_rows["load_manifest"] == 1  # all landed
+    expectation, *fragments = case.says
+    stored = query(
+        work,
+        "select success, landed, severity, column_name, observed, examples from raw.validation_results "
+        "where file_sha256 = ? and expectation = ?",
+        [sha256(path), expectation],
+    )
+    assert len(stored) == 1, stored
+    success, landed, severity, column_name, observed, examples = stored[0]
+    assert (success, landed, severity) == (False, True, "warn")
+    assert column_name == case.column and f"row {case.row}" in str(examples).split(",")[0], examples
+    for fragment in fragments:
+        assert fragment in f"{observed} {examples}"
+    assert f"counted {expectation}" in text  # the summary counts it
+    column, value, resolved_to, method = case.review
+    listed = query(
+        warehouse / "marts.duckdb",
+        "select trim(value_printed), resolved_to, method, n_rows, example_file from rpt_values_for_review "
+        "where source_table = 'ice_participating_rows' and column_name = ? and trim(value_printed) = ?",
+        [column, value],
+    )
+    assert listed, f"{column} {value!r} not in rpt_values_for_review"
+    assert {(v, r, m) for v, r, m, _n, _f in listed} == {(value, resolved_to, method)}
+    assert any(Path(f).name == path.name for *_, f in listed)
 
 
 @pytest.fixture
@@ -296,22 +382,30 @@ def test_bad_input_is_quarantined_and_publication_untouched(name, fresh, capsys,
     assert Publication.of(warehouse) == before
 
 
-def test_validation_failure_reports_expectations_and_examples(fresh, capsys):
-    """A file failing GX is quarantined with its results stored (landed = false) and example rows shown."""
+def test_value_warning_reports_expectations_and_examples(fresh, capsys):
+    """A sheet with a value no rule knows lands (--strict passes): its results are stored (landed = true,
+    severity warn) with example rows, and the summary counts the warning."""
     warehouse, raw, before = fresh
     (bad,) = _sheet(HEADER_8, [*_rows(2), row8("Odd Support", support="Jail Model")])(raw)
     rc, text = _build(capsys, raw, warehouse, "--strict")
-    assert rc == EXIT_FAILED
-    assert "Quarantined files" in text and "row 4: support_type = 'Jail Model'" in text
+    assert rc == EXIT_OK, text[-2000:]
+    assert "Quarantined files" not in text
+    assert "counted support_type_outside_vocabulary" in text and "'Jail Model' x1" in text
     results = query(
         warehouse / "work.duckdb",
         "select expectation, success, landed, severity from raw.validation_results "
         "where file_sha256 = ? order by expectation",
         [sha256(bad)],
     )
-    assert ("support_type_known_or_known_typo", False, False, "error") in results
-    assert ("state_not_null", True, False, "error") in results
-    assert Publication.of(warehouse) == before
+    assert ("support_type_outside_vocabulary", False, True, "warn") in results
+    assert ("state_missing_rows", True, True, "warn") in results
+    examples = query(
+        warehouse / "work.duckdb",
+        "select examples from raw.validation_results where file_sha256 = ? and expectation = ?",
+        [sha256(bad), "support_type_outside_vocabulary"],
+    )
+    assert "row 4: support_type = 'Jail Model'" in str(examples)
+    assert Publication.of(warehouse) != before  # published
 
 
 def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fresh, capsys):
@@ -400,7 +494,7 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
     )
     assert observed["signed_repairs"] == "2 of 5 rows outside: 'repaired_year' x1, 'unparseable' x1"
     assert observed["signed_unparsed_rows"] == "4 of 5 rows present (80.0%)"
-    assert observed["support_type_typo_variants"] == "1 of 5 rows outside: 'Warrant Services Officer' x1"
+    assert observed["support_type_outside_vocabulary"] == "1 of 5 rows outside: 'Warrant Services Officer' x1"
     assert query(work, "select header_row, n_rows from raw.load_manifest where file_sha256 = ?", [sha256(late)]) == [
         (4, 1)
     ]

@@ -1,5 +1,8 @@
 {#- One transformation: normalise every printed participating and pending row (state -> USPS code,
-    agency name key, support type, agency type, county placeholders), values as printed kept. -#}
+    agency name key, support type, agency type, county placeholders), values as printed kept. STATE,
+    SUPPORT TYPE and TYPE take their resolution from int_ice_values_resolved (tiers and placeholders
+    there: an unresolved state is XX, an unresolved support type Unknown / UNK), so every printed row
+    forms its keys. -#}
 with
 
 participating as (
@@ -42,18 +45,15 @@ pending as (
     from {{ ref('stg_ice__pending_rows') }}
 ),
 
-states as (
+values_resolved as (
     select
-        state_code,
-        upper(state_name) as state_name_key
-    from {{ ref('states') }}
-),
-
-state_name_fixes as (
-    select
-        state_code,
-        {{ state_name_key('state_name_printed') }} as state_name_key
-    from {{ ref('state_name_fixes') }}
+        column_name,
+        value_printed,
+        resolved_to,
+        resolved_code,
+        method
+    from {{ ref('int_ice_values_resolved') }}
+    where column_name in ('state', 'support_type', 'agency_type')
 ),
 
 unioned as (
@@ -65,11 +65,8 @@ unioned as (
 keyed as (
     select
         unioned.*,
-        {{ state_name_key('unioned.state_printed') }} as state_name_key,
         {{ agency_name_key('unioned.agency_name_printed') }} as name_key,
         {{ agency_display_name('unioned.agency_name_printed') }} as agency_name_clean,
-        {{ support_type_name('unioned.support_type_printed') }} as support_type,
-        {{ agency_type_name('unioned.agency_type_printed') }} as agency_type,
         {{ county_name_clean('unioned.county_printed') }} as county_name,
         lower({{ collapse_whitespace('unioned.moa_printed') }}) like '%pending%' as is_moa_pending
     from unioned
@@ -80,17 +77,14 @@ final as (
         keyed.row_id,
         keyed.row_kind,
         keyed.publication_id,
-        coalesce(states.state_code, state_name_fixes.state_code) as state_code,
+        coalesce(state_values.resolved_code, 'XX') as state_code,
         keyed.name_key,
         keyed.agency_name_clean,
-        keyed.support_type,
-        {{ support_type_code('keyed.support_type') }} as support_type_code,
-        keyed.agency_type,
+        coalesce(support_type_values.resolved_to, 'Unknown') as support_type,
+        coalesce(support_type_values.resolved_code, 'UNK') as support_type_code,
+        agency_type_values.resolved_to as agency_type,
         keyed.county_name,
-        case
-            when states.state_code is not null then 'exact'
-            when state_name_fixes.state_code is not null then 'state_name_fixes'
-        end as state_match_rule,
+        coalesce(state_values.method, 'placeholder') as state_match_rule,
         keyed.state_printed,
         keyed.agency_name_printed,
         keyed.agency_type_printed,
@@ -105,10 +99,18 @@ final as (
         coalesce(keyed.is_moa_pending, false) as is_moa_pending,
         keyed.signed_date
     from keyed
-    left join states
-        on keyed.state_name_key = states.state_name_key
-    left join state_name_fixes
-        on keyed.state_name_key = state_name_fixes.state_name_key
+    left join values_resolved as state_values
+        on
+            state_values.column_name = 'state'
+            and coalesce(keyed.state_printed, '') = state_values.value_printed
+    left join values_resolved as support_type_values
+        on
+            support_type_values.column_name = 'support_type'
+            and coalesce(keyed.support_type_printed, '') = support_type_values.value_printed
+    left join values_resolved as agency_type_values
+        on
+            agency_type_values.column_name = 'agency_type'
+            and coalesce(keyed.agency_type_printed, '') = agency_type_values.value_printed
 )
 
 select * from final

@@ -102,48 +102,7 @@ candidates as (
 
     union all
 
-    select
-        inputs.agency_id,
-        counties.county_fips,
-        'column_exact' as match_method,
-        1.00 as match_confidence,
-        4 as priority
-    from inputs
-    inner join counties
-        on
-            inputs.state_code = counties.state_code
-            and {{ geo_tidy('inputs.county_printed') }} = counties.name_tidy
-
-    union all
-
-    select
-        inputs.agency_id,
-        counties.county_fips,
-        'column_key' as match_method,
-        0.90 as match_confidence,
-        5 as priority
-    from inputs
-    inner join counties
-        on
-            inputs.state_code = counties.state_code
-            and inputs.county_key_from_column = counties.county_key
-
-    union all
-
-    select
-        inputs.agency_id,
-        counties.county_fips,
-        'column_fuzzy' as match_method,
-        0.70 as match_confidence,
-        6 as priority
-    from inputs
-    inner join counties
-        on
-            inputs.state_code = counties.state_code
-            and inputs.county_key_from_column is not null
-            and length(inputs.county_key_from_column) >= 5
-            and {{ geo_edit_distance('inputs.county_key_from_column', 'counties.county_key') }}
-            between 1 and case when length(inputs.county_key_from_column) >= 8 then 2 else 1 end
+    {{ county_column_candidates('inputs', 'agency_id') }}
 
     union all
 

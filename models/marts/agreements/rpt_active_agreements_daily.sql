@@ -52,11 +52,15 @@ states as (
 ),
 
 support_types as (
+    -- the three models always, plus the placeholder Unknown when an unresolved SUPPORT TYPE is listed
     select 'Jail Enforcement Model' as support_type
-    union all
+    union
     select 'Task Force Model' as support_type
-    union all
+    union
     select 'Warrant Service Officer' as support_type
+    union
+    select distinct listings.support_type
+    from listings
 ),
 
 publication_counts as (

@@ -1,0 +1,27 @@
+{#- One explicit import CTE per `int_review__<concern>` model (same columns), unioned below; add a new
+    concern (e.g. unsafe cells) in both places. -#}
+
+with
+
+review_ice_values as (
+    select
+        source_table,
+        column_name,
+        value_printed,
+        state_printed,
+        resolved_to,
+        method,
+        confidence,
+        n_rows,
+        first_published_date,
+        last_published_date,
+        example_file,
+        example_row
+    from {{ ref('int_review__ice_values') }}
+),
+
+final as (
+    select * from review_ice_values
+)
+
+select * from final
