@@ -29,8 +29,9 @@ test: $(VENV)/.installed
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check ingest tests bench
-	$(BIN)/ruff format --check ingest tests bench
+	$(BIN)/ruff check ingest tests bench tools
+	$(BIN)/ruff format --check ingest tests bench tools
+	$(BIN)/python tools/contract_tests.py --check
 	ICE287G_DUCKDB_PATH=$(abspath $(TEST_WAREHOUSE_DIR))/work.duckdb $(BIN)/sqlfluff lint models macros tests/dbt
 
 sample: $(VENV)/.installed

@@ -1,107 +1,113 @@
-"""Make a model's enforced contract carry the checks a data test would repeat.
+"""Let a model's enforced contract carry the checks a data test would repeat.
 
 On a model whose contract is enforced, DuckDB (and PostgreSQL) enforce ``not_null``, ``unique`` and
-``primary_key`` column constraints when the table is built: a violation fails the model, so the build
-fails before anything is published — the same effect as a failing data test, without a second scan.
-This rewrites the YAML (round-trip, comments kept): a plain ``not_null`` data test on such a column
-becomes a ``not_null`` constraint, a plain ``unique`` becomes the model's ``primary_key`` (the first
-one, when the column is also not null) or a ``unique`` constraint. Tests with a config (severity,
-where) are left alone. CONTRIBUTING: "Tests and contracts".
+``primary_key`` column constraints while the table is built: a violation fails the model, so the build
+fails before anything is published — what a failing data test does, without another scan of the table.
+This edits the YAML in place, line by line (everything else untouched): a plain ``not_null`` data test
+on such a column becomes a ``not_null`` constraint; a plain ``unique`` becomes the model's
+``primary_key`` (the first, when the column is also not null) or a ``unique`` constraint. Tests with
+arguments or a config (severity, where) stay tests. CONTRIBUTING "Tests and contracts".
 
 Usage: python tools/contract_tests.py [--check] [files...]   (default: every models/**/*.yml)
-``--check`` exits 1 when a file would change (used by ``make lint``).
+``--check`` exits 1 when a file would change (``make lint`` runs it).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import re
 import sys
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parents[1]
+PLAIN = ("not_null", "unique")
 
 
-def _yaml() -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 120
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _is_enforced(model) -> bool:
+def _enforced(model) -> bool:
     config = model.get("config") or {}
     return bool((config.get("contract") or {}).get("enforced"))
 
 
-def _constraint_types(column) -> list[str]:
+def _types(column) -> list[str]:
     return [c.get("type") for c in column.get("constraints") or []]
 
 
-def convert_model(model) -> int:
-    """Rewrite one model's column tests into constraints; returns how many tests moved."""
-    if not _is_enforced(model):
-        return 0
-    moved = 0
-    has_pk = any("primary_key" in _constraint_types(c) for c in model.get("columns") or [])
-    has_pk = has_pk or any(c.get("type") == "primary_key" for c in model.get("constraints") or [])
-    for column in model.get("columns") or []:
-        key = "data_tests" if "data_tests" in column else "tests" if "tests" in column else None
-        if key is None:
+def plan(path: Path) -> list[tuple[int, int, str, list[str], int]]:
+    """Per column to change: (line of `name:`, line of the tests key, tests key, constraints to add, indent)."""
+    doc = YAML().load(path.read_text(encoding="utf-8"))
+    out = []
+    for model in (doc or {}).get("models") or []:
+        if not _enforced(model):
             continue
-        tests = column[key]
-        kept = []
-        found = set()
-        for test in tests:
-            if test in ("not_null", "unique"):
-                found.add(test)
-            else:
-                kept.append(test)
-        if not found:
-            continue
-        types = _constraint_types(column)
-        constraints = column.get("constraints")
-        if constraints is None:
-            constraints = []
-        if "not_null" in found and "not_null" not in types and "primary_key" not in types:
-            constraints.append({"type": "not_null"})
-        if "unique" in found and "unique" not in types and "primary_key" not in types:
-            is_not_null = "not_null" in found or "not_null" in types
-            if is_not_null and not has_pk:
-                constraints.append({"type": "primary_key"})
-                has_pk = True
-            else:
-                constraints.append({"type": "unique"})
-        column["constraints"] = constraints
-        moved += len(found)
-        if kept:
-            tests[:] = kept
+        columns = model.get("columns") or []
+        has_pk = any("primary_key" in _types(c) for c in columns)
+        has_pk = has_pk or any(c.get("type") == "primary_key" for c in model.get("constraints") or [])
+        for column in columns:
+            key = "data_tests" if "data_tests" in column else "tests" if "tests" in column else None
+            if key is None:
+                continue
+            found = [t for t in column[key] if isinstance(t, str) and t in PLAIN]
+            if not found:
+                continue
+            indent = column.lc.col
+            if column.get("constraints") is not None:
+                # a column with its own constraints: drop only the tests they already cover
+                types = _types(column)
+                covered = {"not_null"} if {"not_null", "primary_key"} & set(types) else set()
+                covered |= {"unique"} if {"unique", "primary_key"} & set(types) else set()
+                drop = [t for t in found if t in covered]
+                if drop:
+                    out.append((column.lc.line, column.lc.key(key)[0], key, drop, [], indent))
+                continue
+            add = []
+            if "not_null" in found:
+                add.append("not_null")
+            if "unique" in found:
+                if "not_null" in found and not has_pk:
+                    add.append("primary_key")
+                    has_pk = True
+                else:
+                    add.append("unique")
+            out.append((column.lc.line, column.lc.key(key)[0], key, found, add, indent))
+    return out
+
+
+def rewrite(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changes = plan(path)
+    for _name_line, key_line, key, found, add, indent in sorted(changes, reverse=True):
+        pad = " " * indent
+        line = lines[key_line]
+        flow = re.match(rf"^(\s*){key}:\s*\[(.*)\]\s*$", line)
+        if flow:
+            items = [i.strip() for i in flow.group(2).split(",") if i.strip() and i.strip() not in found]
+            lines[key_line] = f"{flow.group(1)}{key}: [{', '.join(items)}]\n" if items else ""
         else:
-            del column[key]
-    return moved
-
-
-def convert_file(path: Path, check: bool) -> int:
-    y = _yaml()
-    text = path.read_text(encoding="utf-8")
-    doc = y.load(text)
-    if not doc or "models" not in doc:
-        return 0
-    moved = sum(convert_model(m) for m in doc["models"])
-    if moved:
-        buf = io.StringIO()
-        y.dump(doc, buf)
-        if buf.getvalue() != text:
-            if check:
-                print(f"{path.relative_to(REPO)}: {moved} data test(s) repeat what the enforced contract checks")
-            else:
-                path.write_text(buf.getvalue(), encoding="utf-8")
-                print(f"{path.relative_to(REPO)}: {moved} data test(s) -> constraints")
-            return moved
-    return 0
+            # block sequence: drop the `- not_null` / `- unique` items (plain ones only)
+            j = key_line + 1
+            item_indent = None
+            remaining = 0
+            while j < len(lines):
+                m = re.match(r"^(\s*)- (.*?)\s*$", lines[j])
+                if not m or (item_indent is not None and len(m.group(1)) != item_indent):
+                    if m is None and lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) > (item_indent or 0):
+                        j += 1  # a nested line of a kept test
+                        continue
+                    break
+                item_indent = len(m.group(1))
+                if m.group(2) in found:
+                    lines[j] = ""
+                else:
+                    remaining += 1
+                j += 1
+            if remaining == 0:
+                lines[key_line] = ""
+        if add:
+            lines.insert(key_line, f"{pad}constraints: [{', '.join('{type: ' + t + '}' for t in add)}]\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return sum(len(c[3]) for c in changes)
 
 
 def main() -> int:
@@ -109,8 +115,14 @@ def main() -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
-    files = args.files or sorted((REPO / "models").rglob("*.yml"))
-    total = sum(convert_file(f.resolve(), args.check) for f in files)
+    files = [f.resolve() for f in args.files] or sorted((REPO / "models").rglob("*.yml"))
+    total = 0
+    for f in files:
+        n = sum(len(c[3]) for c in plan(f)) if args.check else rewrite(f)
+        if n:
+            verb = "repeat what the enforced contract checks" if args.check else "-> constraints"
+            print(f"{f.relative_to(REPO)}: {n} data test(s) {verb}")
+        total += n
     return 1 if (args.check and total) else 0
 
 
