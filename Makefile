@@ -37,8 +37,9 @@ lint: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/ice287g sample --dest data/sample
 
+# Ingest of ../shared/ice_287g_archive and of realdata's ICE sheets beside the calamine floor (bench/README.md).
 bench: $(VENV)/.installed
-	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_archive.py --skip-build $(BENCH_ARGS)
 
 docs: $(VENV)/.installed
 	ICE287G_DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/work.duckdb $(BIN)/dbt docs generate --profiles-dir profiles

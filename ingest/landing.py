@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 from ingest import __version__
 from ingest.errors import IngestError
@@ -142,9 +144,15 @@ def loaded_shas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def record_name(con: duckdb.DuckDBPyConnection, file: FileInfo) -> None:
     """Remember another name under which already-landed bytes were found (same bytes = one file)."""
+    _insert_name(con, file, dt.datetime.now(dt.UTC))
+
+
+def _insert_name(con: duckdb.DuckDBPyConnection, file: FileInfo, at: dt.datetime) -> None:
+    # `where not exists` rather than `insert or ignore`: the same rows, half DuckDB's cost per call
     con.execute(
-        "insert or ignore into raw.load_file_names values (?, ?, ?, ?)",
-        [file.sha256, file.rel_path, file.path.name, dt.datetime.now(dt.UTC)],
+        "insert into raw.load_file_names select ?, ?, ?, ? where not exists "
+        "(select 1 from raw.load_file_names where file_sha256 = ? and source_file = ?)",
+        [file.sha256, file.rel_path, file.path.name, at, file.sha256, file.rel_path],
     )
 
 
@@ -200,7 +208,10 @@ def land(
     try:
         columns = [c for c, _ in LINEAGE_COLUMNS[3:4]]  # _row_number comes from the parsed rows
         if parsed.frame is not None:
-            con.register("_incoming", parsed.frame)
+            # A frame inserted straight into its raw table goes in as Arrow (columnar, no per-value
+            # Python); one that a source's SELECT reads keeps the types that SQL was written against.
+            incoming = parsed.frame if parsed.relation_sql is not None else _as_arrow(parsed.frame)
+            con.register("_incoming", incoming)
         if parsed.relation_sql is not None:
             # a DuckDB SELECT (may read a file itself, or the frame registered as _incoming)
             data_cols = parsed.meta.get("columns") or []
@@ -217,18 +228,15 @@ def land(
         params = [file.sha256, file.rel_path, loaded_at] + ([] if "_sheet" in columns else [parsed.sheet])
         col_list = ", ".join(f'"{c}"' for c in [*fixed, *columns, *data_cols])
         try:
-            con.execute(
+            n_rows = con.execute(
                 f"insert into raw.{parsed.table} ({col_list}) "
                 f"select {', '.join('?' for _ in fixed)}, * from ({select})",
                 params,
-            )
+            ).fetchone()[0]  # an INSERT returns the rows it wrote
         except duckdb.Error as exc:
             if parsed.relation_sql is None:
                 raise
             raise _reader_error(file, parsed, exc) from exc
-        n_rows = con.execute(
-            f"select count(*) from raw.{parsed.table} where _file_sha256 = ?", [file.sha256]
-        ).fetchone()[0]
         con.execute(
             "insert into raw.load_manifest (file_sha256, source, kind, layout, raw_table, source_file, file_name, "
             "file_bytes, sheet, header_row, n_rows, published_date, date_method, filename_date, filename_pattern, "
@@ -252,13 +260,8 @@ def land(
                 loaded_at,
             ],
         )
-        con.execute(
-            "insert or ignore into raw.load_file_names values (?, ?, ?, ?)",
-            [file.sha256, file.rel_path, file.path.name, loaded_at],
-        )
-        if validation_rows:
-            params = [_validation_params(file, v, True, loaded_at) for v in validation_rows]
-            con.executemany(VALIDATION_INSERT, params)
+        _insert_name(con, file, loaded_at)
+        _insert_validation(con, [_validation_params(file, v, True, loaded_at) for v in validation_rows or []])
         pause_point("ingest-land")  # crash tests kill the process here, inside the open transaction
         con.execute("commit")
     except BaseException:
@@ -268,6 +271,15 @@ def land(
         if parsed.frame is not None:
             con.unregister("_incoming")
     return int(n_rows)
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an Arrow table for DuckDB to insert column by column; the frame itself when a
+    column mixes Python types Arrow will not put in one column (DuckDB then reads it value by value)."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
 
 
 def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestError:
@@ -287,11 +299,19 @@ def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestEr
     )
 
 
+def _insert_validation(con: duckdb.DuckDBPyConnection, params: list[list[Any]]) -> None:
+    """Validation result rows in one INSERT (one statement per file, not one per expectation)."""
+    if not params:
+        return
+    row = VALIDATION_INSERT[VALIDATION_INSERT.index("values ") + len("values ") :]
+    head = VALIDATION_INSERT[: VALIDATION_INSERT.index("values ") + len("values ")]
+    con.execute(head + ", ".join([row] * len(params)), [v for p in params for v in p])
+
+
 def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[dict[str, Any]]) -> None:
     """Store the results of a validation that refused a file (nothing else from it lands)."""
     now = dt.datetime.now(dt.UTC)
-    if rows:
-        con.executemany(VALIDATION_INSERT, [_validation_params(file, v, False, now) for v in rows])
+    _insert_validation(con, [_validation_params(file, v, False, now) for v in rows])
 
 
 def table_counts(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> dict[str, int]:

@@ -117,6 +117,8 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 _WAYBACK = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(.+)$", re.I)
 _CHROME_EXT = re.compile(r"^chrome-extension://[a-z]+/(.+)$", re.I)
+_SINGLE_SLASH = re.compile(r"^(https?):/(?!/)", re.I)
+_SAFELINKS = "safelinks.protection.outlook.com"
 _URL_LIKE = re.compile(r"^\s*(https?:/|www\.|chrome-extension://)", re.I)
 
 
@@ -139,18 +141,19 @@ def normalize_url(target: str | None) -> str | None:
         return None
     for _ in range(4):  # wrappers can nest (SafeLinks around a chrome-extension link)
         before = url
-        parts = urlsplit(url)
-        if parts.netloc.lower().endswith("safelinks.protection.outlook.com"):
-            inner = parse_qs(parts.query).get("url")
-            if inner:
-                url = unquote(inner[0]) if "%2F" in inner[0].upper() else inner[0]
+        if _SAFELINKS in url.lower():  # split only a URL that can be a SafeLinks wrapper
+            parts = urlsplit(url)
+            if parts.netloc.lower().endswith(_SAFELINKS):
+                inner = parse_qs(parts.query).get("url")
+                if inner:
+                    url = unquote(inner[0]) if "%2F" in inner[0].upper() else inner[0]
         m = _CHROME_EXT.match(url)
         if m:
             url = m.group(1)
         m = _WAYBACK.match(url)
         if m:
             url = m.group(1)
-        url = re.sub(r"^(https?):/(?!/)", r"\1://", url, flags=re.I)
+        url = _SINGLE_SLASH.sub(r"\1://", url)
         if url.lower().startswith("www."):
             url = "https://" + url
         if url == before:

@@ -186,52 +186,17 @@ class IceSheets(Source):
         kind, layout = LAYOUTS[named]
         col_of = {c: j for j, c in positions}
         named_idx = {j for j, _ in positions}
-        records: list[dict[str, Any]] = []
-        today = dt.date.today()
-        for offset, row in enumerate(sheet.rows[idx + 1 :], start=1):
-            excel_row = header_row + offset
-            if sheet.errors:
-                row = [sheet.value(excel_row, sheet.first_col + j, v) for j, v in enumerate(row)]
-            if all(_is_blank(v) for v in row):
-                continue
-            for j, v in enumerate(row):
-                if j not in named_idx and not _is_blank(v):
-                    raise IngestError(
-                        f"value {cell_text(v)!r} in a column without a header",
-                        file=file.rel_path,
-                        row=excel_row,
-                        column=column_letter(sheet.first_col + j),
-                    )
-            rec = {"_row_number": excel_row}
-            for header, j in col_of.items():
-                rec[HEADER_COLUMNS[header]] = cell_text(row[j]) if j < len(row) else None
-            if kind == "participating":
-                raw_signed = row[col_of["SIGNED"]] if col_of["SIGNED"] < len(row) else None
-                sp = parse_signed(raw_signed, today=today)
-                rec["signed_cell_type"] = cell_kind(raw_signed)
-                rec["signed_date"] = sp.date
-                rec["signed_parse_status"] = sp.status
-                for col in ("MOA", "ADDENDUM"):
-                    if col not in col_of:
-                        continue
-                    key = HEADER_COLUMNS[col]
-                    target = sheet.hyperlink(excel_row, sheet.first_col + col_of[col])
-                    origin = "hyperlink" if target is not None else None
-                    if target is None and looks_like_url(rec.get(key)):
-                        target, origin = rec[key], "text"  # the address printed as text (HTML era)
-                    rec[f"{key}_link_target"] = target
-                    rec[f"{key}_link_origin"] = origin
-                    rec[f"{key}_url"] = normalize_url(target)
-            records.append(rec)
-        if not records:
-            raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
         spec = PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS
+        data = _read_rows(file, sheet, idx, header_row, col_of, named_idx, kind)
+        if not data["_row_number"]:
+            raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
+        n = len(data["_row_number"])
         columns = ["_row_number"] + [c for c, _ in spec]
-        frame = pd.DataFrame.from_records(records, columns=columns)
+        frame = pd.DataFrame({c: data[c] if c in data else [None] * n for c in columns}, columns=columns)
         meta: dict[str, Any] = {"header": " | ".join(named)}
         latest = None
         if kind == "participating":
-            dates = [d for d in frame["signed_date"] if d is not None and not pd.isna(d)]
+            dates = [d for d in data["signed_date"] if d is not None]
             latest = max(dates) if dates else None
         override = context.date_overrides.get(file.sha256) or context.date_overrides.get(file.path.name)
         pub = infer_publication_date(file.path, latest, override=override)
@@ -254,3 +219,96 @@ class IceSheets(Source):
             n_rows=len(frame),
             meta=meta,
         )
+
+
+def _is_blank_row(row: list[Any]) -> bool:
+    """Every cell empty or whitespace (``_is_blank`` of each cell, without a call per cell)."""
+    for v in row:
+        if v is None:
+            continue
+        if v.__class__ is str and (not v or v.isspace()):
+            continue
+        return False
+    return True
+
+
+def _read_rows(
+    file: FileInfo,
+    sheet: Sheet,
+    idx: int,
+    header_row: int,
+    col_of: dict[str, int],
+    named_idx: set[int],
+    kind: str,
+) -> dict[str, list[Any]]:
+    """The data rows below the header as columns (landed column -> values), values as printed.
+
+    Built column by column, and each distinct SIGNED cell and link target is read once per sheet
+    (ICE repeats them), so the cost is one pass over the cells.
+    """
+    today = dt.date.today()
+    first_col = sheet.first_col
+    text_cols = [(HEADER_COLUMNS[h], j) for h, j in col_of.items()]
+    data: dict[str, list[Any]] = {"_row_number": []}
+    for key, _ in text_cols:
+        data[key] = []
+    signed_j = col_of.get("SIGNED") if kind == "participating" else None
+    link_cols = [(HEADER_COLUMNS[c], col_of[c]) for c in ("MOA", "ADDENDUM") if c in col_of and signed_j is not None]
+    if signed_j is not None:
+        for key in ("signed_cell_type", "signed_date", "signed_parse_status"):
+            data[key] = []
+    for key, _ in link_cols:
+        for suffix in ("_link_target", "_link_origin", "_url"):
+            data[key + suffix] = []
+    width = max((len(r) for r in sheet.rows[idx + 1 :]), default=0)
+    unnamed = [j for j in range(width) if j not in named_idx]
+    errors_by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in sheet.errors.items():
+        errors_by_row.setdefault(r, []).append((c - first_col, text))
+    links = sheet.hyperlinks
+    signed_memo: dict[tuple[type, Any], tuple[str, Any, str]] = {}
+    row_numbers = data["_row_number"]
+    for offset, row in enumerate(sheet.rows[idx + 1 :], start=1):
+        excel_row = header_row + offset
+        if errors_by_row and excel_row in errors_by_row:  # Excel error cells, as printed (``Sheet.value``)
+            row = list(row)
+            for j, text in errors_by_row[excel_row]:
+                if 0 <= j < len(row) and (row[j] is None or row[j] == ""):
+                    row[j] = text
+        if _is_blank_row(row):
+            continue
+        n = len(row)
+        for j in unnamed:
+            if j < n and not _is_blank(row[j]):
+                raise IngestError(
+                    f"value {cell_text(row[j])!r} in a column without a header",
+                    file=file.rel_path,
+                    row=excel_row,
+                    column=column_letter(first_col + j),
+                )
+        row_numbers.append(excel_row)
+        for key, j in text_cols:
+            v = row[j] if j < n else None
+            data[key].append((v or None) if v.__class__ is str else cell_text(v))
+        if signed_j is None:
+            continue
+        raw_signed = row[signed_j] if signed_j < n else None
+        memo_key = (raw_signed.__class__, raw_signed)
+        read = signed_memo.get(memo_key)
+        if read is None:
+            sp = parse_signed(raw_signed, today=today)
+            read = signed_memo[memo_key] = (cell_kind(raw_signed), sp.date, sp.status)
+        data["signed_cell_type"].append(read[0])
+        data["signed_date"].append(read[1])
+        data["signed_parse_status"].append(read[2])
+        for key, j in link_cols:
+            target = links.get((excel_row, first_col + j))
+            origin = "hyperlink" if target is not None else None
+            if target is None:
+                text = data[key][-1]
+                if looks_like_url(text):
+                    target, origin = text, "text"  # the address printed as text (HTML era)
+            data[key + "_link_target"].append(target)
+            data[key + "_link_origin"].append(origin)
+            data[key + "_url"].append(normalize_url(target))
+    return data

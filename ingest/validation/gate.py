@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ingest.sources.base import FileInfo, Parsed
@@ -110,14 +111,31 @@ def _file_profile(frames: list[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+@dataclass
+class _Outcome:
+    """One expectation over a stacked batch: unexpected (index, value) pairs per file key, or an error."""
+
+    by_file: dict[int, list[tuple[dict[str, Any], Any]]]
+    error: str | None = None
+
+
+def engine() -> str:
+    """``native`` (default: vectorised checks, GX only for expectation types they do not cover) or ``gx``.
+
+    ``ICE287G_VALIDATE_ENGINE=gx`` runs every expectation with Great Expectations (the reference the
+    native checks are tested against, ``tests/python/test_validation_engines.py``).
+    """
+    return os.environ.get("ICE287G_VALIDATE_ENGINE", "native")
+
+
 def _validate(
     runtime: _Runtime,
     name: str,
     expectations: list[tuple[int, Expect]],
     data: pd.DataFrame,
     index_columns: list[str],
-) -> dict[int, Any]:
-    """One GX validation of ``data``; GX result per expectation index."""
+) -> dict[int, _Outcome]:
+    """One GX validation of ``data``; outcome per expectation index."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -131,76 +149,197 @@ def _validate(
         runtime.suites[name],
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
     )
-    return {int((r.expectation_config.meta or {}).get("index", -1)): r for r in outcome.results}
+    out: dict[int, _Outcome] = {}
+    for r in outcome.results:
+        exc_info = r.exception_info or {}
+        i = int((r.expectation_config.meta or {}).get("index", -1))
+        if exc_info.get("raised_exception"):
+            message = str(exc_info.get("exception_message") or "not evaluated").splitlines()[0]
+            out[i] = _Outcome({}, message)
+            continue
+        result = r.result or {}
+        by_file: dict[int, list[tuple[dict[str, Any], Any]]] = {}
+        values = result.get("unexpected_list") or []
+        index = result.get("unexpected_index_list") or []
+        for ix, v in zip(index, values, strict=False):
+            if isinstance(ix, dict):
+                by_file.setdefault(int(ix.get(FILE_KEY, -1)), []).append((ix, v))
+        out[i] = _Outcome(by_file)
+    return out
+
+
+# Expectation types the native checks evaluate exactly as GX does (pandas engine, COMPLETE results),
+# with the keyword arguments they understand; any other type or argument goes to GX.
+_NATIVE_KWARGS = {
+    "ExpectColumnValuesToNotBeNull": {"column", "mostly"},
+    "ExpectColumnValuesToBeNull": {"column", "mostly"},
+    "ExpectColumnValuesToBeInSet": {"column", "value_set", "mostly"},
+    "ExpectColumnValuesToBeBetween": {"column", "min_value", "max_value", "mostly"},
+}
+
+
+def _native_supports(exp: Expect, data: pd.DataFrame) -> bool:
+    allowed = _NATIVE_KWARGS.get(exp.type)
+    if allowed is None or not set(exp.kwargs) <= allowed or exp.column not in data.columns:
+        return False
+    if exp.type == "ExpectColumnValuesToBeBetween":
+        lo, hi = exp.kwargs.get("min_value"), exp.kwargs.get("max_value")
+        if (lo is None and hi is None) or (lo is not None and hi is not None and lo > hi):
+            return False  # GX refuses these bounds: let GX say so
+        dtype = data[exp.column].dtype
+        # numbers and dates compare alike in GX and pandas; GX compares other values one by one
+        return pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+    return exp.type != "ExpectColumnValuesToBeInSet" or exp.kwargs.get("value_set") is not None
+
+
+def _unexpected_mask(exp: Expect, column: pd.Series) -> np.ndarray:
+    """Rows GX reports as unexpected for one expectation (nulls are ignored except by the null checks)."""
+    null = column.isna().to_numpy()
+    if exp.type == "ExpectColumnValuesToNotBeNull":
+        return null
+    if exp.type == "ExpectColumnValuesToBeNull":
+        return ~null
+    if exp.type == "ExpectColumnValuesToBeInSet":
+        return ~null & ~column.isin(exp.kwargs["value_set"]).to_numpy()
+    lo, hi = exp.kwargs.get("min_value"), exp.kwargs.get("max_value")
+    values = column[~null]
+    ok = np.ones(len(values), dtype=bool)
+    if lo is not None:
+        ok &= (values >= lo).to_numpy()
+    if hi is not None:
+        ok &= (values <= hi).to_numpy()
+    mask = np.zeros(len(column), dtype=bool)
+    mask[np.flatnonzero(~null)[~ok]] = True
+    return mask
+
+
+def _validate_native(
+    expectations: list[tuple[int, Expect]], data: pd.DataFrame, index_columns: list[str]
+) -> dict[int, _Outcome] | None:
+    """The same outcomes as ``_validate`` computed with vectorised pandas; None when GX must run instead."""
+    if not all(_native_supports(exp, data) for _, exp in expectations):
+        return None
+    out: dict[int, _Outcome] = {}
+    try:
+        masks = {i: _unexpected_mask(exp, data[exp.column]) for i, exp in expectations}
+    except (TypeError, ValueError):  # values GX would refuse to compare: let GX report it
+        return None
+    keys = data[FILE_KEY].to_numpy()
+    index_values = {c: data[c].to_numpy() for c in index_columns}
+    for i, exp in expectations:
+        positions = np.flatnonzero(masks[i])
+        values = list(data[exp.column].iloc[positions])
+        by_file: dict[int, list[tuple[dict[str, Any], Any]]] = {}
+        for pos, value in zip(positions.tolist(), values, strict=True):
+            ix = {c: index_values[c][pos] for c in index_columns}
+            by_file.setdefault(int(keys[pos]), []).append((ix, value))
+        out[i] = _Outcome(by_file)
+    return out
+
+
+def _run(
+    name: str, expectations: list[tuple[int, Expect]], data: pd.DataFrame, index_columns: list[str]
+) -> dict[int, _Outcome]:
+    """Native checks where they cover every expectation of the level, else one GX run."""
+    if engine() != "gx":
+        native = _validate_native(expectations, data, index_columns)
+        if native is not None:
+            return native
+    return _validate(_runtime(), name, expectations, data, index_columns)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The files' frames one below the other, each row tagged with its file's key."""
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat([f.assign(**{FILE_KEY: k}) for k, f in enumerate(frames)], ignore_index=True)
 
 
 def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[dict[str, Any]]]:
-    """Validate several files' frames against one suite with one GX run per level (row, file).
+    """Validate several files' frames against one suite with one run per level (row, file).
 
-    The frames are stacked with a file key, so GX's per-expectation overhead is paid once per suite,
-    not once per file; unexpected rows are attributed back to their file by that key. Returns, per
-    frame, one result dict per expectation in the suite's order.
+    The frames are stacked with a file key and prepared once, so the per-expectation cost is paid
+    once per suite, not once per file; unexpected rows are attributed back to their file by that key.
+    Returns, per frame, one result dict per expectation in the suite's order.
     """
-    runtime = _runtime()
     row_exps = [(i, e) for i, e in enumerate(spec.expectations) if e.level == "row"]
     file_exps = [(i, e) for i, e in enumerate(spec.expectations) if e.level == "file"]
-    prepared = [spec.prepare(f) if spec.prepare else f for f in frames]
-    results: dict[int, Any] = {}
+    results: dict[int, _Outcome] = {}
+    n_rows = [len(f) for f in frames]
+    non_null: dict[str, np.ndarray] = {}
+    columns_of: list[set[str]] = [set() for _ in frames]
     if row_exps:
-        stacked = (
-            pd.concat([f.assign(**{FILE_KEY: k}) for k, f in enumerate(prepared)], ignore_index=True)
-            if prepared
-            else pd.DataFrame()
-        )
-        index_cols = [FILE_KEY] + (["_row_number"] if "_row_number" in stacked.columns else [])
-        results.update(_validate(runtime, spec.name, row_exps, stacked, index_cols))
+        stacked = _stack(frames)
+        prepared = spec.prepare(stacked) if spec.prepare else stacked
+        index_cols = [FILE_KEY] + (["_row_number"] if "_row_number" in prepared.columns else [])
+        results.update(_run(spec.name, row_exps, prepared, index_cols))
+        keys = prepared[FILE_KEY].to_numpy(dtype=np.int64) if len(prepared) else np.zeros(0, dtype=np.int64)
+        for _, exp in row_exps:
+            if exp.column in prepared.columns and exp.column not in non_null:
+                present = prepared[exp.column].notna().to_numpy()
+                non_null[exp.column] = np.bincount(keys[present], minlength=len(frames))
+        # the columns each file's own prepared frame would have (files of one suite usually agree)
+        signatures = {tuple(f.columns) for f in frames}
+        if len(signatures) == 1:
+            columns_of = [set(map(str, prepared.columns)) for _ in frames]
+        else:
+            columns_of = [set(map(str, (spec.prepare(f.head(0)) if spec.prepare else f).columns)) for f in frames]
     if file_exps:
-        results.update(_validate(runtime, f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY]))
+        results.update(_run(f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY]))
     out: list[list[dict[str, Any]]] = []
-    for k, frame in enumerate(prepared):
+    for k, frame in enumerate(frames):
         rows = []
         for i, exp in enumerate(spec.expectations):
             r = results.get(i)
-            exc_info = (r.exception_info or {}) if r is not None else {}
-            if r is None or exc_info.get("raised_exception"):
-                message = str(exc_info.get("exception_message") or "not evaluated").splitlines()[0]
+            if r is None or r.error is not None:
+                message = r.error if r is not None else "not evaluated"
                 rows.append(_row(spec, exp, False, f"error: {message}"[:500], [], None))
                 continue
-            rows.append(_file_result(spec, exp, r.result or {}, k, frame, frames[k]))
+            mine = r.by_file.get(k, [])
+            if exp.level == "file":
+                rows.append(_file_level_result(spec, exp, mine, frame))
+                continue
+            n_all = n_rows[k]
+            if exp.column in columns_of[k] and exp.column in non_null:
+                denominator = int(non_null[exp.column][k])
+            else:
+                denominator = n_all
+            rows.append(_row_level_result(spec, exp, mine, n_all, denominator))
         out.append(rows)
     return out
 
 
-def _file_result(
+def _file_level_result(
+    spec: SuiteSpec, exp: Expect, mine: list[tuple[dict[str, Any], Any]], original: pd.DataFrame
+) -> dict[str, Any]:
+    """A file-level expectation's result for one file, as a stored result row."""
+    success = not mine
+    if exp.kwargs.get("column") == "_columns":
+        expected = set(exp.kwargs["value_set"][0].split("|"))
+        actual = set(map(str, original.columns)) - ROW_LINEAGE
+        parts = []
+        if expected - actual:
+            parts.append(f"missing {sorted(expected - actual)}")
+        if actual - expected:
+            parts.append(f"unexpected {sorted(actual - expected)}")
+        observed = "; ".join(parts) or f"{len(actual)} columns as declared"
+    else:
+        observed = f"{len(original)} data rows"
+    return _row(spec, exp, success, observed, [], None)
+
+
+def _row_level_result(
     spec: SuiteSpec,
     exp: Expect,
-    result: dict[str, Any],
-    key: int,
-    frame: pd.DataFrame,
-    original: pd.DataFrame,
+    mine: list[tuple[dict[str, Any], Any]],
+    n_all: int,
+    denominator: int,
 ) -> dict[str, Any]:
-    """The part of a stacked GX result that concerns one file, as a stored result row."""
-    values = result.get("unexpected_list") or []
-    index = result.get("unexpected_index_list") or []
-    mine = [
-        (i, v) for i, v in zip(index, values, strict=False) if isinstance(i, dict) and int(i.get(FILE_KEY, -1)) == key
-    ]
+    """The part of a stacked result that concerns one file, as a stored result row.
+
+    ``denominator``: the file's non-null values of the column (all its rows for the null checks).
+    """
     column = real_column(exp.column)
-    if exp.level == "file":
-        success = not mine
-        if exp.kwargs.get("column") == "_columns":
-            expected = set(exp.kwargs["value_set"][0].split("|"))
-            actual = set(map(str, original.columns)) - ROW_LINEAGE
-            parts = []
-            if expected - actual:
-                parts.append(f"missing {sorted(expected - actual)}")
-            if actual - expected:
-                parts.append(f"unexpected {sorted(actual - expected)}")
-            observed = "; ".join(parts) or f"{len(actual)} columns as declared"
-        else:
-            observed = f"{len(original)} data rows"
-        return _row(spec, exp, success, observed, [], None)
-    n_all = len(frame)
     n_bad = len(mine)
     rows = [i.get("_row_number") for i, _ in mine]
     if exp.type == "ExpectColumnValuesToNotBeNull":
@@ -214,7 +353,6 @@ def _file_result(
         examples = [
             f"row {r}: {column} = {_fmt(v)}" for r, (_, v) in list(zip(rows, mine, strict=False))[:MAX_EXAMPLES]
         ]
-        denominator = int(frame[exp.column].notna().sum()) if exp.column in frame.columns else n_all
         if exp.type == "ExpectColumnValuesToBeNull":
             denominator = n_all
     mostly = float(exp.kwargs.get("mostly", 1.0))

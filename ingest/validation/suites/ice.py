@@ -42,7 +42,15 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in CLEANED:
         if col in out.columns:
-            out[f"{col}__clean"] = out[col].map(_clean).astype("object")
+            memo: dict[object, object] = {}  # a sheet repeats its states and support types: clean each once
+            cleaned = []
+            for value in out[col].tolist():
+                try:
+                    c = memo[value]
+                except KeyError:
+                    c = memo[value] = _clean(value)
+                cleaned.append(c)
+            out[f"{col}__clean"] = pd.Series(cleaned, index=out.index, dtype="object")
     if "signed_date" in out.columns:
         out["signed_date__ts"] = pd.to_datetime(out["signed_date"], errors="coerce")
     return out
