@@ -188,7 +188,8 @@ def test_archive_builds_together_with_realdata(archive: Path, realdata: Path, tm
     # realdata's dated folders win for the contents both hold (2025-09-02/participatingAgencies08022025pm)
     rows = _q(
         marts,
-        "select published_date, date_method from dim_publications where file_name = 'participatingAgencies08022025pm.xlsx'",
+        "select published_date, date_method from dim_publications "
+        "where file_name = 'participatingAgencies08022025pm.xlsx'",
     )
     assert [(d.isoformat(), m) for d, m in rows] == [("2025-09-02", "folder")]
     (newest,) = _q(marts, "select published_date from dim_publications where kind = 'participating' and is_latest")[0]
