@@ -8,7 +8,7 @@ WAREHOUSE_DIR ?= warehouse
 TEST_WAREHOUSE_DIR ?= warehouse/test
 PYTEST_ARGS ?=
 
-.PHONY: build test lint sample venv clean bench docs
+.PHONY: build test test-fast lint sample venv clean bench docs
 
 # Create .venv and install the pinned tree (constraints.txt) once; redo when the pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -27,6 +27,13 @@ test: $(VENV)/.installed
 	rm -rf $(TEST_WAREHOUSE_DIR)
 	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict --unit-tests
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick loop: unit tests, then one sample build (dbt build + tests) and the tests that read it.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m unit $(PYTEST_ARGS)
+	rm -rf $(TEST_WAREHOUSE_DIR)
+	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
+	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -q -m "integration and not realdata" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench tools

@@ -12,6 +12,17 @@ REALDATA = Path(os.environ.get("ICE287G_REALDATA", REPO.parent / "shared" / "rea
 SAMPLE = REPO / "data" / "sample"
 
 
+TIERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -15,7 +15,7 @@ from ingest.sample import census as C
 from ingest.sample import generate
 from ingest.sources.census import GAZ_PLACE_COLUMNS, KINDS, PEP_COLUMNS, classify
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SAMPLE_CENSUS = REPO / "data" / "sample" / C.CENSUS_DIR
 
 

@@ -25,7 +25,7 @@ from warehouse_support import query
 
 from ingest.cli import EXIT_OK, EXIT_QUARANTINED, main
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SEED = 28710
 SHEETS = (  # (path under the sample, raw table)
     ("ice_287g_sheets/2026-03-27/participatingAgencies03272026.xlsx", "ice_participating_rows"),

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from ingest.sample import generate
 from ingest.sample import ice_sheets as S
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "data" / "sample"
 
 

@@ -20,7 +20,7 @@ from ingest.sample import ice_sheets as S
 from ingest.sample import ledger as L
 from ingest.sources.base import sha256_file
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 MARTS = (
     "fct_payments",
     "rpt_payment_anomalies",
