@@ -32,7 +32,7 @@
 
 {% macro fuzzy_confidence(best_distance, candidate_length) -%}
     {#- 1 - edits / length of the vocabulary word, as a double (0.8 for one edit in five letters). -#}
-    cast(1.0 - cast({{ best_distance }} as double) / {{ candidate_length }} as double)
+    cast(1.0 - cast({{ best_distance }} as double precision) / {{ candidate_length }} as double precision)
 {%- endmacro %}
 
 {% macro support_type_keyword(key) -%}

@@ -318,7 +318,7 @@ text_final as (
             else resolved_to
         end as resolved_code,
         method,
-        cast(confidence as double) as confidence
+        cast(confidence as double precision) as confidence
     from text_resolved
 ),
 
@@ -347,7 +347,7 @@ signed_final as (
             when signed_parse_status in ('excel_date', 'iso_text', 'text_date') then 1.0
             when signed_date is not null then 0.9
             else 0.0
-        end as double) as confidence
+        end as double precision) as confidence
     from signed_values
 ),
 

@@ -105,7 +105,7 @@ final as (
             when resolved.n_candidates = 1 and resolved.unit_penalty = 1 then resolved.match_confidence - 0.10
             when resolved.n_candidates = 1 then resolved.match_confidence
             else 0.0
-        end as double) as county_match_confidence,
+        end as double precision) as county_match_confidence,
         coalesce(resolved.unit_penalty = 1, false) as is_unit_mismatch,
         case
             when resolved.n_candidates > 1 then 'ambiguous_county_name'

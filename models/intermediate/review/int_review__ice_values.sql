@@ -210,7 +210,7 @@ final as (
         state_printed,
         max(resolved_to) as resolved_to,
         max(method) as method,
-        cast(max(confidence) as double) as confidence,
+        cast(max(confidence) as double precision) as confidence,
         count(*) as n_rows,
         min(published_date) as first_published_date,
         max(published_date) as last_published_date,

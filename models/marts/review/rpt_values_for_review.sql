@@ -20,8 +20,25 @@ review_ice_values as (
     from {{ ref('int_review__ice_values') }}
 ),
 
-final as (
+unioned as (
     select * from review_ice_values
+),
+
+final as (
+    select
+        source_table,
+        column_name,
+        value_printed,
+        state_printed,
+        resolved_to,
+        method,
+        cast(confidence as decimal(5, 4)) as confidence,
+        n_rows,
+        first_published_date,
+        last_published_date,
+        example_file,
+        example_row
+    from unioned
 )
 
 select * from final
