@@ -243,10 +243,10 @@ def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
     """Every worksheet of an xlsx file, values via calamine, hyperlinks from the XML."""
     path = Path(path)
     zf = check_archive(path)
-    with zf:
+    with zf, open(path, "rb") as fh:
         parts = _sheet_parts(zf, path)
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
+            workbook = CalamineWorkbook.from_filelike(fh)  # a file object: any file name works
         except Exception as exc:
             raise IngestError(f"not a readable xlsx workbook: {exc}", file=path) from exc
         sheets: list[Sheet] = []

@@ -348,7 +348,7 @@ class Arrests(Source):
         # Rows are numbered as file lines (header line + ordinal): the reader keeps file order.
         relation_sql = (
             f"select {line} + ordinality as _row_number, {select_cols} "
-            f"from read_csv({_sql_lit(str(file.path))}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
+            f"from read_csv({_sql_lit(file.duckdb_path())}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
             f"header=false, skip={line}, columns={col_types}, compression='auto', strict_mode=true, "
             f"auto_detect=false, "
             f"null_padding=false, parallel=true, encoding='utf-8') with ordinality "

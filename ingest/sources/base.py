@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ingest.errors import IngestError
 from ingest.readers.xlsx import Sheet, read_workbook
+from ingest.safe_text import fs_text
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -39,7 +41,24 @@ class FileInfo:
             rel = path.relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        return cls(path=path, rel_path=rel, size=path.stat().st_size, sha256=sha256_file(path))
+        return cls(path=path, rel_path=fs_text(rel), size=path.stat().st_size, sha256=sha256_file(path))
+
+    @property
+    def name(self) -> str:
+        """The file's name as valid UTF-8 text (undecodable bytes shown as ``\\xff``)."""
+        return fs_text(self.path.name)
+
+    def duckdb_path(self) -> str:
+        """The absolute path for a DuckDB reader (``read_csv``), which takes only UTF-8 file names."""
+        text = str(self.path.resolve())
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise IngestError(
+                "the file name is not valid UTF-8 and DuckDB's reader cannot open it; rename the file",
+                file=self.rel_path,
+            ) from exc
+        return text
 
     @property
     def suffix(self) -> str:
