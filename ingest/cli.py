@@ -1,18 +1,24 @@
 """``ice287g``: build, ingest, publish, sample, fetch.
 
-Exit codes (scripts can trust them):
+Exit codes (scripts can trust them; every failure ends in one message, never a traceback —
+``--debug`` or ICE287G_DEBUG=1 adds it):
   0  everything passed
-  1  the build failed (dbt error or failed test, publish failed, or --strict with a quarantined file);
-     the previous publication is left in place
+  1  the build failed (dbt error or failed test, publish failed, --strict with a quarantined file,
+     or an unexpected error); the previous publication is left in place
   2  bad invocation or unusable raw directory (missing, empty)
-  3  built and published, but some files were quarantined (see the summary)
+  3  built and published (or ingested), but some files were quarantined (see the summary)
+  4  another build holds this warehouse (its work file is locked); nothing was changed
+  5  the warehouse cannot be written (disk full, file too large, read-only, not a DuckDB file);
+     what was landed before stays, the previous publication is left in place
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from rich.console import Console
@@ -20,11 +26,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingest import __version__
+from ingest.safe_text import printable
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_BUSY, EXIT_WAREHOUSE = 0, 1, 2, 3, 4, 5
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Markup and emoji codes are written by this module only; every outside text goes through _t().
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+
+
+def _t(value: object) -> str:
+    """Outside text (paths, messages, cell values) for a rich console: control characters and
+    undecodable bytes as visible escapes, ``[`` escaped so it is never read as markup."""
+    return escape(printable(value))
 
 
 def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
@@ -34,21 +48,25 @@ def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the Python traceback of a failure"
+    )
+    parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.", parents=[common])
     parser.add_argument("--version", action="version", version=f"ice287g {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="ingest, dbt build, publish")
+    p = sub.add_parser("build", parents=[common], help="ingest, dbt build, publish")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="fail the build when any file is quarantined")
     p.add_argument("--no-publish", action="store_true", help="stop after dbt build")
-    p = sub.add_parser("ingest", help="land new raw files in warehouse/work.duckdb")
+    p = sub.add_parser("ingest", parents=[common], help="land new raw files in warehouse/work.duckdb")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any file is quarantined")
-    p = sub.add_parser("publish", help="publish marts.duckdb and exports from the work file")
+    p = sub.add_parser("publish", parents=[common], help="publish marts.duckdb and exports from the work file")
     _add_dirs(p, raw=False)
-    p = sub.add_parser("sample", help="regenerate the synthetic sample raw files")
+    p = sub.add_parser("sample", parents=[common], help="regenerate the synthetic sample raw files")
     p.add_argument("--dest", type=Path, default=Path("data/sample"))
-    p = sub.add_parser("fetch", help="download the official source files (needs the internet)")
+    p = sub.add_parser("fetch", parents=[common], help="download the official source files (needs the internet)")
     p.add_argument("--dest", type=Path, required=True)
     return parser
 
@@ -64,16 +82,16 @@ def _ingest(raw_dir: Path, warehouse_dir: Path):
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         console=console,
         transient=True,
     ) as progress:
         task = progress.add_task("", total=total)
 
         def on_file(outcome):
-            progress.update(task, advance=1, description=outcome.path[-60:])
+            progress.update(task, advance=1, description=printable(outcome.path[-60:], keep_newlines=False))
             if outcome.status == "rejected":
-                progress.console.print(f"[red]quarantined[/] {outcome.detail}")
+                progress.console.print(f"[red]quarantined[/] {_t(outcome.detail)}")
 
         return ingest_dir(
             raw_dir, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
@@ -90,14 +108,14 @@ def _print_ingest_summary(summary) -> None:
         table.add_row(status.replace("_", " "), str(len(summary.by_status(status))))
     console.print(table)
     for o in summary.by_status("skipped"):
-        console.print(f"  skipped  {o.path}: {o.detail}")
+        console.print(f"  skipped  {_t(o.path)}: {_t(o.detail)}")
     for o in summary.rejected:
-        console.print(f"  [red]quarantined[/] {o.detail}")
+        console.print(f"  [red]quarantined[/] {_t(o.detail)}")
     rows = Table(title="Rows per raw table", show_header=True)
     rows.add_column("table")
     rows.add_column("rows", justify="right")
     for name, n in sorted(summary.table_rows.items()):
-        rows.add_row(name, f"{n:,}")
+        rows.add_row(_t(name), f"{n:,}")
     console.print(rows)
 
 
@@ -128,7 +146,7 @@ def _print_validation_summary(summary) -> None:
                     counts[3] += 1
         totals = [0, 0, 0]
         for suite, (files, passed, failed, warned) in sorted(per_suite.items()):
-            table.add_row(suite, str(files), str(passed), str(failed), str(warned))
+            table.add_row(_t(suite), str(files), str(passed), str(failed), str(warned))
             totals = [totals[0] + passed, totals[1] + failed, totals[2] + warned]
         table.add_row("[bold]total[/]", str(len(validated)), *(str(n) for n in totals))
         console.print(table)
@@ -138,7 +156,7 @@ def _print_validation_summary(summary) -> None:
                 if not c["success"] and c["severity"] != "error":
                     warned.setdefault(c["expectation"], []).append(f"{o.path}: {c['observed']}")
         for name, items in sorted(warned.items()):
-            console.print(f"  counted [yellow]{name}[/] in {len(items)} file(s), e.g. {items[0]}")
+            console.print(f"  counted [yellow]{_t(name)}[/] in {len(items)} file(s), e.g. {_t(items[0])}")
     if summary.rejected:
         q = Table(title="Quarantined files (nothing from them landed)", show_header=True)
         q.add_column("file")
@@ -148,7 +166,7 @@ def _print_validation_summary(summary) -> None:
         for o in summary.rejected:
             failed = [c for c in o.checks if not c["success"] and c["severity"] == "error"]
             why = "; ".join(f"{c['suite']}:{c['expectation']} ({c['observed']})" for c in failed) or o.detail
-            q.add_row(o.path, o.stage or "", why, "\n".join(o.examples[:5]))
+            q.add_row(_t(o.path), o.stage or "", _t(why), _t("\n".join(o.examples[:5])))
         console.print(q)
 
 
@@ -173,7 +191,7 @@ def _qa_failures(warehouse_dir: Path) -> list[str]:
 def _untouched(warehouse_dir: Path) -> str:
     from ingest.publish import describe_current
 
-    return f"the previous publication is untouched ({describe_current(warehouse_dir)})"
+    return f"the previous publication is untouched ({_t(describe_current(warehouse_dir))})"
 
 
 def cmd_ingest(args) -> int:
@@ -183,7 +201,7 @@ def cmd_ingest(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {exc.describe()}")
+        err_console.print(f"[red]error:[/] {_t(exc.describe())}")
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
@@ -212,26 +230,13 @@ def _dbt_build(warehouse_dir: Path):
                 or "Error" in line
             ):
                 console.print(line, markup=False)
-            status.update(f"dbt build: {line[-80:]}")
+            status.update(f"dbt build: {_t(line[-80:])}")
 
         return run_dbt(["build"], warehouse_dir, on_line=on_line)
 
 
 def cmd_build(args) -> int:
     """Ingest, dbt build, publish; publish only when everything before it passed."""
-    try:
-        return _build(args)
-    except KeyboardInterrupt:
-        err_console.print(f"[red]build interrupted:[/] {_untouched(args.warehouse_dir)}")
-        return EXIT_FAILED
-    except Exception as exc:  # an unexpected failure must still say what was (not) published
-        err_console.print(
-            f"[red]build failed:[/] unexpected {type(exc).__name__}: {exc}; {_untouched(args.warehouse_dir)}"
-        )
-        return EXIT_FAILED
-
-
-def _build(args) -> int:
     from ingest.pipeline import RawDirError
     from ingest.project import project_dir
     from ingest.publish import PublishError, publish
@@ -240,7 +245,7 @@ def _build(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {exc.describe()}; {_untouched(args.warehouse_dir)}")
+        err_console.print(f"[red]error:[/] {_t(exc.describe())}; {_untouched(args.warehouse_dir)}")
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
@@ -258,9 +263,9 @@ def _build(args) -> int:
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{escape(f)}[/]")
+            err_console.print(f"  [red]{_t(f)}[/]")
         for line in _qa_failures(args.warehouse_dir):
-            err_console.print(f"  [red]qa fail[/] {escape(line)}")
+            err_console.print(f"  [red]qa fail[/] {_t(line)}")
         err_console.print(f"[red]build failed:[/] dbt build did not pass; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
     t_pub = 0.0
@@ -269,17 +274,17 @@ def _build(args) -> int:
         try:
             published = publish(args.warehouse_dir, project_dir())
         except PublishError as exc:
-            err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
+            err_console.print(f"[red]publish failed:[/] {_t(exc)}; {_untouched(args.warehouse_dir)}")
             return EXIT_FAILED
         t_pub = time.perf_counter() - t0
         console.print(
-            f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'} "
-            f"and exports to {args.warehouse_dir / 'exports'}"
+            f"published {len(published)} tables to {_t(args.warehouse_dir / 'marts.duckdb')} "
+            f"and exports to {_t(args.warehouse_dir / 'exports')}"
         )
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
-        names = ", ".join(o.path for o in summary.rejected)
+        names = _t(", ".join(o.path for o in summary.rejected))
         console.print(
             f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} (exit {EXIT_QUARANTINED})"
         )
@@ -294,9 +299,9 @@ def cmd_publish(args) -> int:
     try:
         published = publish(args.warehouse_dir, project_dir())
     except PublishError as exc:
-        err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
+        err_console.print(f"[red]publish failed:[/] {_t(exc)}; {_untouched(args.warehouse_dir)}")
         return EXIT_FAILED
-    console.print(f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'}")
+    console.print(f"published {len(published)} tables to {_t(args.warehouse_dir / 'marts.duckdb')}")
     return EXIT_OK
 
 
@@ -304,7 +309,7 @@ def cmd_sample(args) -> int:
     from ingest.sample import generate
 
     written = generate(args.dest)
-    console.print(f"wrote {len(written)} synthetic sample files under {args.dest}")
+    console.print(f"wrote {len(written)} synthetic sample files under {_t(args.dest)}")
     return EXIT_OK
 
 
@@ -312,6 +317,28 @@ def cmd_fetch(args) -> int:
     from ingest.fetch import fetch
 
     return fetch(args.dest, console=console, err_console=err_console)
+
+
+def _failure(exc: BaseException) -> tuple[str, int]:
+    """What went wrong, in one line, and the exit code: the warehouse (busy, unwritable) or a bug."""
+    import duckdb
+
+    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
+    from ingest.landing import first_line, is_storage_failure
+
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", EXIT_FAILED
+    if isinstance(exc, WarehouseBusyError):
+        return str(exc), EXIT_BUSY
+    if isinstance(exc, WarehouseWriteError):
+        return str(exc), EXIT_WAREHOUSE
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        return f"another build holds this warehouse: {first_line(exc)}", EXIT_BUSY
+    if is_storage_failure(exc):
+        return f"cannot write the warehouse: {first_line(exc)}", EXIT_WAREHOUSE
+    if isinstance(exc, IngestError):
+        return exc.describe(), EXIT_FAILED
+    return f"unexpected {type(exc).__name__}: {first_line(exc)} (a bug; rerun with --debug and report it)", EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,7 +350,20 @@ def main(argv: list[str] | None = None) -> int:
         "sample": cmd_sample,
         "fetch": cmd_fetch,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except (Exception, KeyboardInterrupt) as exc:  # every failure path ends in one clear message
+        if getattr(args, "debug", False) or os.environ.get("ICE287G_DEBUG") == "1":
+            traceback.print_exc()
+        message, code = _failure(exc)
+        where = ""
+        if getattr(args, "warehouse_dir", None) is not None:
+            try:
+                where = f"; {_untouched(args.warehouse_dir)}"
+            except Exception:  # describing the publication must not hide the failure
+                where = "; the previous publication was not replaced"
+        err_console.print(f"[red]{args.command} failed:[/] {_t(message)}{where} (exit {code})")
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover
