@@ -26,7 +26,8 @@ import pandas as pd
 from ingest.errors import IngestError, UnsafeFileError
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
-from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, normalize_url, parse_signed
+from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, parse_signed
+from ingest.sources.url_safety import published_url
 
 HEADER_COLUMNS = {
     "STATE": "state",
@@ -211,7 +212,7 @@ class IceSheets(Source):
                         target, origin = rec[key], "text"  # the address printed as text (HTML era)
                     rec[f"{key}_link_target"] = target
                     rec[f"{key}_link_origin"] = origin
-                    rec[f"{key}_url"] = normalize_url(target)
+                    rec[f"{key}_url"] = published_url(target)  # only http(s) becomes a URL
             records.append(rec)
         if not records:
             raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
