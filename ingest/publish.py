@@ -29,7 +29,9 @@ from pathlib import Path
 import duckdb
 
 from ingest import __version__
+from ingest.export_safety import csv_select
 from ingest.faults import pause_point
+from ingest.sql import quote_literal
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
 # In marts.duckdb the marts live in the default schema: a file named marts.duckdb opens as catalog
@@ -157,7 +159,7 @@ def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, projec
     con = duckdb.connect(str(tmp_db))
     try:
         db = _q(con.execute("select current_database()").fetchone()[0])
-        con.execute(f"attach '{work}' as work (read_only)")
+        con.execute(f"attach {quote_literal(work)} as work (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
             "where database_name = 'work' and schema_name in ('marts', 'reference') "
@@ -225,8 +227,15 @@ def _write_publication(tmp_db: Path, export_dir: Path | None, work: Path, projec
                 if schema != "marts":
                     continue
                 base = export_dir / table
-                con.execute(f"copy {db}.main.{_q(table)} to '{base}.parquet' (format parquet)")
-                con.execute(f"copy {db}.main.{_q(table)} to '{base}.csv' (format csv, header true)")
+                source = f"{db}.main.{_q(table)}"
+                con.execute(f"copy {source} to {quote_literal(f'{base}.parquet')} (format parquet)")
+                columns = con.execute(
+                    "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+                    "and schema_name = 'main' and table_name = ? order by column_index",
+                    [table],
+                ).fetchall()
+                csv = quote_literal(f"{base}.csv")  # text cells that a spreadsheet would run are neutralised
+                con.execute(f"copy ({csv_select(source, columns)}) to {csv} (format csv, header true)")
         con.execute("checkpoint")
     finally:
         con.close()
