@@ -22,23 +22,39 @@ import traceback
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ingest import __version__
 from ingest.safe_text import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_BUSY, EXIT_WAREHOUSE = 0, 1, 2, 3, 4, 5
 
-# Markup and emoji codes are written by this module only; every outside text goes through _t().
+# Markup and emoji codes are written by this module only: outside text (paths, messages, values) is
+# never parsed as markup — it is added as plain rich Text (_t, _rich), with control characters and
+# undecodable bytes shown as visible escapes.
 console = Console(highlight=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, emoji=False)
 
 
-def _t(value: object) -> str:
-    """Outside text (paths, messages, cell values) for a rich console: control characters and
-    undecodable bytes as visible escapes, ``[`` escaped so it is never read as markup."""
-    return escape(printable(value))
+def _t(value: object, style: str = "") -> Text:
+    """Outside text as a plain rich Text: never read as markup, control characters as escapes."""
+    return Text(printable(value), style=style)
+
+
+def _rich(template: str, *values: object) -> Text:
+    """``template`` (our markup, ``{}`` for each value) with the values added as plain text.
+
+    A value may be ``(text, style)``. Markup tags must open and close within one piece of template.
+    """
+    pieces = template.split("{}")
+    if len(pieces) != len(values) + 1:
+        raise ValueError(f"template needs {len(pieces) - 1} values: {template!r}")
+    out = Text.from_markup(pieces[0])
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out.append_text(_t(*value) if isinstance(value, tuple) else _t(value))
+        out.append_text(Text.from_markup(piece))
+    return out
 
 
 def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
@@ -91,7 +107,7 @@ def _ingest(raw_dir: Path, warehouse_dir: Path):
         def on_file(outcome):
             progress.update(task, advance=1, description=printable(outcome.path[-60:], keep_newlines=False))
             if outcome.status == "rejected":
-                progress.console.print(f"[red]quarantined[/] {_t(outcome.detail)}")
+                progress.console.print(_rich("[red]quarantined[/] {}", outcome.detail))
 
         return ingest_dir(
             raw_dir, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
@@ -108,9 +124,9 @@ def _print_ingest_summary(summary) -> None:
         table.add_row(status.replace("_", " "), str(len(summary.by_status(status))))
     console.print(table)
     for o in summary.by_status("skipped"):
-        console.print(f"  skipped  {_t(o.path)}: {_t(o.detail)}")
+        console.print(_rich("  skipped  {}: {}", o.path, o.detail))
     for o in summary.rejected:
-        console.print(f"  [red]quarantined[/] {_t(o.detail)}")
+        console.print(_rich("  [red]quarantined[/] {}", o.detail))
     rows = Table(title="Rows per raw table", show_header=True)
     rows.add_column("table")
     rows.add_column("rows", justify="right")
@@ -156,7 +172,7 @@ def _print_validation_summary(summary) -> None:
                 if not c["success"] and c["severity"] != "error":
                     warned.setdefault(c["expectation"], []).append(f"{o.path}: {c['observed']}")
         for name, items in sorted(warned.items()):
-            console.print(f"  counted [yellow]{_t(name)}[/] in {len(items)} file(s), e.g. {_t(items[0])}")
+            console.print(_rich("  counted {} in {} file(s), e.g. {}", (name, "yellow"), len(items), items[0]))
     if summary.rejected:
         q = Table(title="Quarantined files (nothing from them landed)", show_header=True)
         q.add_column("file")
@@ -191,7 +207,7 @@ def _qa_failures(warehouse_dir: Path) -> list[str]:
 def _untouched(warehouse_dir: Path) -> str:
     from ingest.publish import describe_current
 
-    return f"the previous publication is untouched ({_t(describe_current(warehouse_dir))})"
+    return f"the previous publication is untouched ({describe_current(warehouse_dir)})"
 
 
 def cmd_ingest(args) -> int:
@@ -201,7 +217,7 @@ def cmd_ingest(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {_t(exc.describe())}")
+        err_console.print(_rich("[red]error:[/] {}", exc.describe()))
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
@@ -230,7 +246,7 @@ def _dbt_build(warehouse_dir: Path):
                 or "Error" in line
             ):
                 console.print(line, markup=False)
-            status.update(f"dbt build: {_t(line[-80:])}")
+            status.update(_rich("dbt build: {}", line[-80:]))
 
         return run_dbt(["build"], warehouse_dir, on_line=on_line)
 
@@ -245,15 +261,18 @@ def cmd_build(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {_t(exc.describe())}; {_untouched(args.warehouse_dir)}")
+        err_console.print(_rich("[red]error:[/] {}; {}", exc.describe(), _untouched(args.warehouse_dir)))
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
     t_ingest = time.perf_counter() - start
     if summary.rejected and args.strict:
         err_console.print(
-            f"[red]build failed:[/] {len(summary.rejected)} file(s) quarantined and --strict is set; "
-            f"nothing was built or published; {_untouched(args.warehouse_dir)}"
+            _rich(
+                "[red]build failed:[/] {} file(s) quarantined and --strict is set; nothing was built or published; {}",
+                len(summary.rejected),
+                _untouched(args.warehouse_dir),
+            )
         )
         return EXIT_FAILED
     t0 = time.perf_counter()
@@ -263,10 +282,10 @@ def cmd_build(args) -> int:
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{_t(f)}[/]")
+            err_console.print(_rich("  {}", (f, "red")))
         for line in _qa_failures(args.warehouse_dir):
-            err_console.print(f"  [red]qa fail[/] {_t(line)}")
-        err_console.print(f"[red]build failed:[/] dbt build did not pass; {_untouched(args.warehouse_dir)}")
+            err_console.print(_rich("  [red]qa fail[/] {}", line))
+        err_console.print(_rich("[red]build failed:[/] dbt build did not pass; {}", _untouched(args.warehouse_dir)))
         return EXIT_FAILED
     t_pub = 0.0
     if not args.no_publish:
@@ -274,19 +293,28 @@ def cmd_build(args) -> int:
         try:
             published = publish(args.warehouse_dir, project_dir())
         except PublishError as exc:
-            err_console.print(f"[red]publish failed:[/] {_t(exc)}; {_untouched(args.warehouse_dir)}")
+            err_console.print(_rich("[red]publish failed:[/] {}; {}", exc, _untouched(args.warehouse_dir)))
             return EXIT_FAILED
         t_pub = time.perf_counter() - t0
         console.print(
-            f"published {len(published)} tables to {_t(args.warehouse_dir / 'marts.duckdb')} "
-            f"and exports to {_t(args.warehouse_dir / 'exports')}"
+            _rich(
+                "published {} tables to {} and exports to {}",
+                len(published),
+                args.warehouse_dir / "marts.duckdb",
+                args.warehouse_dir / "exports",
+            )
         )
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
-        names = _t(", ".join(o.path for o in summary.rejected))
+        names = ", ".join(o.path for o in summary.rejected)
         console.print(
-            f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} (exit {EXIT_QUARANTINED})"
+            _rich(
+                "[yellow]warning:[/] {} file(s) quarantined: {} (exit {})",
+                len(summary.rejected),
+                names,
+                EXIT_QUARANTINED,
+            )
         )
         return EXIT_QUARANTINED
     return EXIT_OK
@@ -299,9 +327,9 @@ def cmd_publish(args) -> int:
     try:
         published = publish(args.warehouse_dir, project_dir())
     except PublishError as exc:
-        err_console.print(f"[red]publish failed:[/] {_t(exc)}; {_untouched(args.warehouse_dir)}")
+        err_console.print(_rich("[red]publish failed:[/] {}; {}", exc, _untouched(args.warehouse_dir)))
         return EXIT_FAILED
-    console.print(f"published {len(published)} tables to {_t(args.warehouse_dir / 'marts.duckdb')}")
+    console.print(_rich("published {} tables to {}", len(published), args.warehouse_dir / "marts.duckdb"))
     return EXIT_OK
 
 
@@ -309,7 +337,7 @@ def cmd_sample(args) -> int:
     from ingest.sample import generate
 
     written = generate(args.dest)
-    console.print(f"wrote {len(written)} synthetic sample files under {_t(args.dest)}")
+    console.print(_rich("wrote {} synthetic sample files under {}", len(written), args.dest))
     return EXIT_OK
 
 
@@ -362,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                 where = f"; {_untouched(args.warehouse_dir)}"
             except Exception:  # describing the publication must not hide the failure
                 where = "; the previous publication was not replaced"
-        err_console.print(f"[red]{args.command} failed:[/] {_t(message)}{where} (exit {code})")
+        err_console.print(_rich(f"[red]{args.command} failed:[/] {{}}{{}} (exit {code})", message, where))
         return code
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,10 +263,26 @@ def _prepare_one(
         parsed = source.parse(file, detection, context)
     except IngestError as exc:
         return _reject(con, file, rel, stage, exc, quarantine_dir)
-    except Exception as exc:  # an unexpected reader failure is a rejection, not a crash
-        err = IngestError(f"unexpected {type(exc).__name__} while reading: {exc}", file=rel)
-        return _reject(con, file, rel, stage, err, quarantine_dir)
+    except Exception as exc:  # any other reader failure is a rejection, not a crash
+        return _reject(con, file, rel, stage, reading_error(exc, rel), quarantine_dir)
     return _Pending(rel, file, source, parsed)
+
+
+def reading_error(exc: Exception, rel: str) -> IngestError:
+    """A reader's own exception as a message naming the file (and the line DuckDB names)."""
+    first = landing.first_line(exc)
+    if isinstance(exc, duckdb.Error):
+        line = re.search(r"(?i)\bline:?\s*(\d+)", str(exc))
+        return IngestError(
+            f"the file's content cannot be read: {first}", file=rel, row=int(line.group(1)) if line else None
+        )
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return IngestError(f"corrupt or truncated compressed data: {first}", file=rel)
+    if isinstance(exc, UnicodeError):
+        return IngestError(f"text in an unexpected encoding: {first}", file=rel)
+    if isinstance(exc, MemoryError | RecursionError):
+        return IngestError("too large or too deeply nested to read", file=rel)
+    return IngestError(f"unexpected {type(exc).__name__} while reading (a bug; please report it): {first}", file=rel)
 
 
 def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path | None) -> FileOutcome:

@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,16 @@ def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
 def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
     """Every worksheet of an xlsx file, values via calamine, hyperlinks from the XML."""
     path = Path(path)
+    try:
+        return _read_workbook(path, with_hyperlinks)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:  # a damaged member
+        raise IngestError(
+            f"not a readable xlsx workbook (corrupt or truncated archive: {exc}); is it damaged or cut short?",
+            file=path,
+        ) from exc
+
+
+def _read_workbook(path: Path, with_hyperlinks: bool) -> list[Sheet]:
     zf = check_archive(path)
     with zf, open(path, "rb") as fh:
         parts = _sheet_parts(zf, path)

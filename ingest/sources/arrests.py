@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -240,8 +241,8 @@ def _head_lines(file: FileInfo, n_bytes: int = 65536) -> list[str]:
         try:
             with gzip.open(file.path, "rb") as fh:
                 data = fh.read(n_bytes)
-        except (OSError, EOFError) as exc:
-            raise IngestError(f"gzip file cannot be read: {exc}", file=file.rel_path) from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError(f"gzip file cannot be read (truncated or corrupt): {exc}", file=file.rel_path) from exc
     else:
         data = file.head_bytes(n_bytes)
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
