@@ -1,11 +1,13 @@
-{#-
+-- sqlfluff:exclude_rules:RF04
+-- (`method` is the column name rpt_values_for_review defines)
+{#
     Grain: one printed value (source table x column x value as printed x state as printed x method) that
     was neutralised before publishing: a link target that is not an http(s) address (unsafe_url_scheme:
     its *_url is null), text a spreadsheet would run as a formula (formula_prefix: quoted in the CSV
     exports), or control characters (control_characters: stripped from cleaned values, shown as visible
     symbols in printed ones). Unioned into marts.rpt_values_for_review.
--#}
-{%- set text_cells = {
+#}
+{% set text_cells = {
     'ice_participating_rows': [
         ('state', 'state_printed', 'state_name'),
         ('law_enforcement_agency', 'agency_name_printed', 'agency_name'),
@@ -72,51 +74,51 @@ ledger_lines as (
 
 cells as (
     {%- for table, columns in text_cells.items() %}
-    {%- for column, printed, cleaned in columns %}
-    select
-        '{{ table }}' as source_table,
-        '{{ column }}' as column_name,
-        {{ printed }} as value_printed,
-        state_printed,
-        {{ cleaned }} as resolved_to,
-        'control_characters' as method,
-        published_date,
-        source_file,
-        source_row_number
-    from {{ table }}
-    where {{ has_control_pictures(printed) }}
-    union all
-    select
-        '{{ table }}' as source_table,
-        '{{ column }}' as column_name,
-        {{ printed }} as value_printed,
-        state_printed,
-        {{ dbt.concat(["''''", printed]) }} as resolved_to,
-        'formula_prefix' as method,
-        published_date,
-        source_file,
-        source_row_number
-    from {{ table }}
-    where {{ has_formula_prefix(printed) }} or {{ has_formula_prefix(cleaned) }}
-    union all
-    {%- endfor %}
+        {%- for column, printed, cleaned in columns %}
+            select
+                '{{ table }}' as source_table,
+                '{{ column }}' as column_name,
+                {{ printed }} as value_printed,
+                state_printed,
+                {{ cleaned }} as resolved_to,
+                'control_characters' as method,
+                published_date,
+                source_file,
+                source_row_number
+            from {{ table }}
+            where {{ has_control_pictures(printed) }}
+            union all
+            select
+                '{{ table }}' as source_table,
+                '{{ column }}' as column_name,
+                {{ printed }} as value_printed,
+                state_printed,
+                {{ dbt.concat(["''''", printed]) }} as resolved_to,
+                'formula_prefix' as method,
+                published_date,
+                source_file,
+                source_row_number
+            from {{ table }}
+            where {{ has_formula_prefix(printed) }} or {{ has_formula_prefix(cleaned) }}
+            union all
+        {%- endfor %}
     {%- endfor %}
     {%- for target, url in link_cells %}
-    select
-        'ice_participating_rows' as source_table,
-        '{{ target }}' as column_name,
-        {{ target }} as value_printed,
-        state_printed,
-        cast(null as {{ dbt.type_string() }}) as resolved_to,
-        'unsafe_url_scheme' as method,
-        published_date,
-        source_file,
-        source_row_number
-    from ice_participating_rows
-    where {{ target }} is not null and {{ url }} is null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            'ice_participating_rows' as source_table,
+            '{{ target }}' as column_name,
+            {{ target }} as value_printed,
+            state_printed,
+            cast(null as {{ dbt.type_string() }}) as resolved_to,
+            'unsafe_url_scheme' as method,
+            published_date,
+            source_file,
+            source_row_number
+        from ice_participating_rows
+        where {{ target }} is not null and {{ url }} is null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
