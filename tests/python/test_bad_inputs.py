@@ -1055,11 +1055,14 @@ def test_a_second_writer_is_told_another_build_holds_the_warehouse(command, fres
         rc = main(args)
         out = capsys.readouterr()
         text = " ".join((out.out + out.err).split())
+        debug_rc = main([*args, "--debug"])  # --debug adds the traceback to the same one-line message
+        debug = capsys.readouterr().err
     finally:
         holder.kill()
         holder.wait()
     _no_traceback(text)
     assert rc == EXIT_BUSY, text[-2000:]
+    assert debug_rc == EXIT_BUSY and "Traceback" in debug and "another build holds this warehouse" in debug
     assert "another build holds this warehouse" in text and "the previous publication is untouched" in text
     assert Publication.of(warehouse) == before
 
@@ -1224,3 +1227,30 @@ def test_hostile_values_land_as_printed_and_are_neutralised_where_published(fres
     assert ("payee_name", "@SUM(A1) Payee") in formula
     control = {(c, r) for c, _, r in by_method["control_characters"]}
     assert ("law_enforcement_agency", "Ansi Red County Sheriff") in control and ("payee_name", "Ansi Payee") in control
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    result = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+@pytest.mark.parametrize("command", ["ingest", "publish"])
+def test_read_only_warehouse_ends_in_one_message(command, fresh, capsys):
+    """Weak spot: a warehouse that cannot be written (here: immutable files, which stop root too) ends
+    ingest / publish with one line, exit 5 and "previous publication is untouched"."""
+    warehouse, raw, before = fresh
+    write_sheet(raw / "ice_287g_sheets" / "2026-07-01" / "participatingAgencies07012026am.xlsx", HEADER_8, _rows())
+    frozen = [warehouse / "work.duckdb"] if command == "ingest" else [warehouse / "publications", warehouse]
+    if not _chattr("+i", *frozen):
+        pytest.skip("chattr +i is not available here (needs a filesystem with attributes and CAP_LINUX_IMMUTABLE)")
+    try:
+        args = [command, "--warehouse-dir", str(warehouse)] + (["--raw-dir", str(raw)] if command == "ingest" else [])
+        rc = main(args)
+        out = capsys.readouterr()
+        text = " ".join((out.out + out.err).split())
+    finally:
+        _chattr("-i", *frozen)
+    _no_traceback(text)
+    assert rc == EXIT_WAREHOUSE, text[-2000:]
+    assert "cannot" in text and "the previous publication is untouched" in text
+    assert Publication.of(warehouse) == before
