@@ -1,11 +1,15 @@
 """``ice287g``: build, ingest, publish, sample, fetch.
 
-Exit codes (scripts can trust them):
+Exit codes (scripts can trust them; every failure ends in one message, never a traceback —
+``--debug`` or ICE287G_DEBUG=1 adds it):
   0  everything passed
-  1  the build failed (dbt error or failed test, publish failed, or --strict with a quarantined file);
-     the previous publication is left in place
+  1  the build failed (dbt error or failed test, publish failed, --strict with a quarantined file,
+     or an unexpected error); the previous publication is left in place
   2  bad invocation or unusable raw directory (missing, empty)
-  3  built and published, but some files were quarantined (see the summary)
+  3  built and published (or ingested), but some files were quarantined (see the summary)
+  4  another build holds this warehouse (its work file is locked); nothing was changed
+  5  the warehouse cannot be written (disk full, file too large, read-only, not a DuckDB file);
+     what was landed before stays, the previous publication is left in place
 """
 
 from __future__ import annotations
@@ -14,18 +18,43 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ingest import __version__
+from ingest.safe_text import printable
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_BUSY, EXIT_WAREHOUSE = 0, 1, 2, 3, 4, 5
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Markup and emoji codes are written by this module only: outside text (paths, messages, values) is
+# never parsed as markup — it is added as plain rich Text (_t, _rich), with control characters and
+# undecodable bytes shown as visible escapes.
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Outside text as a plain rich Text: never read as markup, control characters as escapes."""
+    return Text(printable(value), style=style)
+
+
+def _rich(template: str, *values: object) -> Text:
+    """``template`` (our markup, ``{}`` for each value) with the values added as plain text.
+
+    A value may be ``(text, style)``. Markup tags must open and close within one piece of template.
+    """
+    pieces = template.split("{}")
+    if len(pieces) != len(values) + 1:
+        raise ValueError(f"template needs {len(pieces) - 1} values: {template!r}")
+    out = Text.from_markup(pieces[0])
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out.append_text(_t(*value) if isinstance(value, tuple) else _t(value))
+        out.append_text(Text.from_markup(piece))
+    return out
 
 
 def _add_dirs(p: argparse.ArgumentParser, raw: bool = True) -> None:
@@ -50,10 +79,14 @@ def _add_postgres(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the Python traceback of a failure"
+    )
+    parser = argparse.ArgumentParser(prog="ice287g", description="The 287(g) warehouse.", parents=[common])
     parser.add_argument("--version", action="version", version=f"ice287g {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="ingest, dbt build, publish")
+    p = sub.add_parser("build", parents=[common], help="ingest, dbt build, publish")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="fail the build when any file is quarantined")
     p.add_argument("--no-publish", action="store_true", help="stop after dbt build")
@@ -70,18 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
         "the raw tables are landed there without personal arrest fields, nothing is published)",
     )
     _add_postgres(p, "the PostgreSQL database of --target postgres")
-    p = sub.add_parser("ingest", help="land new raw files in warehouse/work.duckdb")
+    p = sub.add_parser("ingest", parents=[common], help="land new raw files in warehouse/work.duckdb")
     _add_dirs(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any file is quarantined")
-    p = sub.add_parser("publish", help="publish marts.duckdb and exports from the work file")
+    p = sub.add_parser("publish", parents=[common], help="publish marts.duckdb and exports from the work file")
     _add_dirs(p, raw=False)
     _add_postgres(p, "also copy the publication into this PostgreSQL database")
     p.add_argument("--postgres-schema", default="marts", help="schema of the marts in PostgreSQL")
     p.add_argument("--postgres-reference-schema", default="reference", help="schema of the reference tables")
     p.add_argument("--postgres-reader-role", default="ice287g_reader", help="read-only role granted SELECT")
-    p = sub.add_parser("sample", help="regenerate the synthetic sample raw files")
+    p = sub.add_parser("sample", parents=[common], help="regenerate the synthetic sample raw files")
     p.add_argument("--dest", type=Path, default=Path("data/sample"))
-    p = sub.add_parser("fetch", help="download the official source files (needs the internet)")
+    p = sub.add_parser("fetch", parents=[common], help="download the official source files (needs the internet)")
     p.add_argument("--dest", type=Path, required=True)
     return parser
 
@@ -98,16 +131,16 @@ def _ingest(raw_dir: list[Path] | Path | None, warehouse_dir: Path):
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         console=console,
         transient=True,
     ) as progress:
         task = progress.add_task("", total=total)
 
         def on_file(outcome):
-            progress.update(task, advance=1, description=outcome.path[-60:])
+            progress.update(task, advance=1, description=printable(outcome.path[-60:], keep_newlines=False))
             if outcome.status == "rejected":
-                progress.console.print(f"[red]quarantined[/] {outcome.detail}")
+                progress.console.print(_rich("[red]quarantined[/] {}", outcome.detail))
 
         return ingest_dir(
             raw_dirs, warehouse_dir / "work.duckdb", on_file=on_file, quarantine_dir=warehouse_dir / "quarantine"
@@ -124,14 +157,14 @@ def _print_ingest_summary(summary) -> None:
         table.add_row(status.replace("_", " "), str(len(summary.by_status(status))))
     console.print(table)
     for o in summary.by_status("skipped"):
-        console.print(f"  skipped  {o.path}: {o.detail}")
+        console.print(_rich("  skipped  {}: {}", o.path, o.detail))
     for o in summary.rejected:
-        console.print(f"  [red]quarantined[/] {o.detail}")
+        console.print(_rich("  [red]quarantined[/] {}", o.detail))
     rows = Table(title="Rows per raw table", show_header=True)
     rows.add_column("table")
     rows.add_column("rows", justify="right")
     for name, n in sorted(summary.table_rows.items()):
-        rows.add_row(name, f"{n:,}")
+        rows.add_row(_t(name), f"{n:,}")
     console.print(rows)
 
 
@@ -162,7 +195,7 @@ def _print_validation_summary(summary) -> None:
                     counts[3] += 1
         totals = [0, 0, 0]
         for suite, (files, passed, failed, warned) in sorted(per_suite.items()):
-            table.add_row(suite, str(files), str(passed), str(failed), str(warned))
+            table.add_row(_t(suite), str(files), str(passed), str(failed), str(warned))
             totals = [totals[0] + passed, totals[1] + failed, totals[2] + warned]
         table.add_row("[bold]total[/]", str(len(validated)), *(str(n) for n in totals))
         console.print(table)
@@ -172,7 +205,7 @@ def _print_validation_summary(summary) -> None:
                 if not c["success"] and c["severity"] != "error":
                     warned.setdefault(c["expectation"], []).append(f"{o.path}: {c['observed']}")
         for name, items in sorted(warned.items()):
-            console.print(f"  counted [yellow]{name}[/] in {len(items)} file(s), e.g. {items[0]}")
+            console.print(_rich("  counted {} in {} file(s), e.g. {}", (name, "yellow"), len(items), items[0]))
     if summary.rejected:
         q = Table(title="Quarantined files (nothing from them landed)", show_header=True)
         q.add_column("file")
@@ -182,7 +215,7 @@ def _print_validation_summary(summary) -> None:
         for o in summary.rejected:
             failed = [c for c in o.checks if not c["success"] and c["severity"] == "error"]
             why = "; ".join(f"{c['suite']}:{c['expectation']} ({c['observed']})" for c in failed) or o.detail
-            q.add_row(o.path, o.stage or "", why, "\n".join(o.examples[:5]))
+            q.add_row(_t(o.path), o.stage or "", _t(why), _t("\n".join(o.examples[:5])))
         console.print(q)
 
 
@@ -217,7 +250,7 @@ def cmd_ingest(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {exc.describe()}")
+        err_console.print(_rich("[red]error:[/] {}", exc.describe()))
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
@@ -246,7 +279,7 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
                 or "Error" in line
             ):
                 console.print(line, markup=False)
-            status.update(f"dbt build: {line[-80:]}")
+            status.update(_rich("dbt build: {}", line[-80:]))
 
         args = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
         return run_dbt(args, warehouse_dir, on_line=on_line)
@@ -254,19 +287,6 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
 
 def cmd_build(args) -> int:
     """Ingest, dbt build, publish; publish only when everything before it passed."""
-    try:
-        return _build(args)
-    except KeyboardInterrupt:
-        err_console.print(f"[red]build interrupted:[/] {_untouched(args.warehouse_dir)}")
-        return EXIT_FAILED
-    except Exception as exc:  # an unexpected failure must still say what was (not) published
-        err_console.print(
-            f"[red]build failed:[/] unexpected {type(exc).__name__}: {exc}; {_untouched(args.warehouse_dir)}"
-        )
-        return EXIT_FAILED
-
-
-def _build(args) -> int:
     from ingest.pipeline import RawDirError
     from ingest.project import project_dir
     from ingest.publish import PublishError, publish
@@ -275,15 +295,18 @@ def _build(args) -> int:
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(f"[red]error:[/] {exc.describe()}; {_untouched(args.warehouse_dir)}")
+        err_console.print(_rich("[red]error:[/] {}; {}", exc.describe(), _untouched(args.warehouse_dir)))
         return EXIT_USAGE
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
     t_ingest = time.perf_counter() - start
     if summary.rejected and args.strict:
         err_console.print(
-            f"[red]build failed:[/] {len(summary.rejected)} file(s) quarantined and --strict is set; "
-            f"nothing was built or published; {_untouched(args.warehouse_dir)}"
+            _rich(
+                "[red]build failed:[/] {} file(s) quarantined and --strict is set; nothing was built or published; {}",
+                len(summary.rejected),
+                _untouched(args.warehouse_dir),
+            )
         )
         return EXIT_FAILED
     if getattr(args, "target", "duckdb") == "postgres":
@@ -295,10 +318,10 @@ def _build(args) -> int:
     console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{escape(f)}[/]")
+            err_console.print(_rich("  {}", (f, "red")))
         for line in _qa_failures(args.warehouse_dir):
-            err_console.print(f"  [red]qa fail[/] {escape(line)}")
-        err_console.print(f"[red]build failed:[/] dbt build did not pass; {_untouched(args.warehouse_dir)}")
+            err_console.print(_rich("  [red]qa fail[/] {}", line))
+        err_console.print(_rich("[red]build failed:[/] dbt build did not pass; {}", _untouched(args.warehouse_dir)))
         return EXIT_FAILED
     t_pub = 0.0
     if not args.no_publish:
@@ -306,19 +329,28 @@ def _build(args) -> int:
         try:
             published = publish(args.warehouse_dir, project_dir())
         except PublishError as exc:
-            err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
+            err_console.print(_rich("[red]publish failed:[/] {}; {}", exc, _untouched(args.warehouse_dir)))
             return EXIT_FAILED
         t_pub = time.perf_counter() - t0
         console.print(
-            f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'} "
-            f"and exports to {args.warehouse_dir / 'exports'}"
+            _rich(
+                "published {} tables to {} and exports to {}",
+                len(published),
+                args.warehouse_dir / "marts.duckdb",
+                args.warehouse_dir / "exports",
+            )
         )
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
         names = ", ".join(o.path for o in summary.rejected)
         console.print(
-            f"[yellow]warning:[/] {len(summary.rejected)} file(s) quarantined: {names} (exit {EXIT_QUARANTINED})"
+            _rich(
+                "[yellow]warning:[/] {} file(s) quarantined: {} (exit {})",
+                len(summary.rejected),
+                names,
+                EXIT_QUARANTINED,
+            )
         )
         return EXIT_QUARANTINED
     return EXIT_OK
@@ -336,7 +368,9 @@ def _build_postgres(args, start: float, t_ingest: float) -> int:
     try:
         landed = land_raw(args.warehouse_dir / "work.duckdb", args.postgres)
     except Exception as exc:
-        err_console.print(f"[red]build failed:[/] landing the raw tables in PostgreSQL: {type(exc).__name__}: {exc}")
+        err_console.print(
+            _rich("[red]build failed:[/] landing the raw tables in PostgreSQL: {}: {}", type(exc).__name__, exc)
+        )
         return EXIT_FAILED
     t_land = time.perf_counter() - t0
     console.print(f"landed {len(landed)} raw tables ({sum(landed.values()):,} rows) in PostgreSQL in {t_land:.1f}s")
@@ -354,7 +388,7 @@ def _build_postgres(args, start: float, t_ingest: float) -> int:
     console.print(f"dbt build (postgres): {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
-            err_console.print(f"  [red]{escape(f)}[/]")
+            err_console.print(_rich("  {}", (f, "red")))
         err_console.print("[red]build failed:[/] dbt build on the postgres target did not pass")
         return EXIT_FAILED
     total = time.perf_counter() - start
@@ -369,9 +403,9 @@ def cmd_publish(args) -> int:
     try:
         published = publish(args.warehouse_dir, project_dir())
     except PublishError as exc:
-        err_console.print(f"[red]publish failed:[/] {exc}; {_untouched(args.warehouse_dir)}")
+        err_console.print(_rich("[red]publish failed:[/] {}; {}", exc, _untouched(args.warehouse_dir)))
         return EXIT_FAILED
-    console.print(f"published {len(published)} tables to {args.warehouse_dir / 'marts.duckdb'}")
+    console.print(_rich("published {} tables to {}", len(published), args.warehouse_dir / "marts.duckdb"))
     if args.postgres:
         from ingest.postgres_publish import PostgresPublishError, publish_postgres
 
@@ -384,7 +418,7 @@ def cmd_publish(args) -> int:
                 reader_role=args.postgres_reader_role,
             )
         except PostgresPublishError as exc:
-            err_console.print(f"[red]PostgreSQL publish failed:[/] {exc}; what PostgreSQL serves is unchanged")
+            err_console.print(_rich("[red]PostgreSQL publish failed:[/] {}; what PostgreSQL serves is unchanged", exc))
             return EXIT_FAILED
         console.print(
             f"published {len(result.counts)} tables ({sum(result.counts.values()):,} rows) to PostgreSQL schemas "
@@ -400,7 +434,7 @@ def cmd_sample(args) -> int:
     from ingest.sample import generate
 
     written = generate(args.dest)
-    console.print(f"wrote {len(written)} synthetic sample files under {args.dest}")
+    console.print(_rich("wrote {} synthetic sample files under {}", len(written), args.dest))
     return EXIT_OK
 
 
@@ -408,6 +442,28 @@ def cmd_fetch(args) -> int:
     from ingest.fetch import fetch
 
     return fetch(args.dest, console=console, err_console=err_console)
+
+
+def _failure(exc: BaseException) -> tuple[str, int]:
+    """What went wrong, in one line, and the exit code: the warehouse (busy, unwritable) or a bug."""
+    import duckdb
+
+    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
+    from ingest.landing import first_line, is_storage_failure
+
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", EXIT_FAILED
+    if isinstance(exc, WarehouseBusyError):
+        return str(exc), EXIT_BUSY
+    if isinstance(exc, WarehouseWriteError):
+        return str(exc), EXIT_WAREHOUSE
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        return f"another build holds this warehouse: {first_line(exc)}", EXIT_BUSY
+    if is_storage_failure(exc):
+        return f"cannot write the warehouse: {first_line(exc)}", EXIT_WAREHOUSE
+    if isinstance(exc, IngestError):
+        return exc.describe(), EXIT_FAILED
+    return f"unexpected {type(exc).__name__}: {first_line(exc)} (a bug; rerun with --debug and report it)", EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,7 +475,20 @@ def main(argv: list[str] | None = None) -> int:
         "sample": cmd_sample,
         "fetch": cmd_fetch,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except (Exception, KeyboardInterrupt) as exc:  # every failure path ends in one clear message
+        if getattr(args, "debug", False) or os.environ.get("ICE287G_DEBUG") == "1":
+            traceback.print_exc()
+        message, code = _failure(exc)
+        where = ""
+        if getattr(args, "warehouse_dir", None) is not None:
+            try:
+                where = f"; {_untouched(args.warehouse_dir)}"
+            except Exception:  # describing the publication must not hide the failure
+                where = "; the previous publication was not replaced"
+        err_console.print(_rich(f"[red]{args.command} failed:[/] {{}}{{}} (exit {code})", message, where))
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

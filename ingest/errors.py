@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.safe_text import fs_text
+
 
 class IngestError(Exception):
     """A raw file cannot be loaded. Carries where the problem is, so the message can say it."""
@@ -17,11 +19,11 @@ class IngestError(Exception):
         column: str | None = None,
         examples: list[str] | None = None,
     ) -> None:
-        self.reason = message
-        self.file = str(file) if file is not None else None
+        self.reason = fs_text(message)
+        self.file = fs_text(file) if file is not None else None
         self.row = row
         self.column = column
-        self.examples = examples or []
+        self.examples = [fs_text(e) for e in examples or []]
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -48,3 +50,15 @@ class NotThisSource(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class WarehouseError(Exception):
+    """The warehouse itself cannot be used (not a problem of any raw file); the run stops here."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process (a build, ingest or a client with the work file open) holds the work file's lock."""
+
+
+class WarehouseWriteError(WarehouseError):
+    """The warehouse cannot be written: disk full, file too large, read-only or not a DuckDB file."""

@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.dictionary import TableDoc, exports_readme, write_dictionary_csv
+from ingest.export_safety import csv_select
+from ingest.sql import quote_literal
 
 BOM = b"\xef\xbb\xbf"
 
@@ -55,7 +57,12 @@ def write_table(con: duckdb.DuckDBPyConnection, qualified: str, table: TableDoc,
     schema = pa.schema(fields, metadata=parquet_schema_metadata(table))
     pq.write_table(arrow.cast(schema), f"{base}.parquet")
     plain = export_dir / f".{table.name}.csv.tmp"
-    con.execute(f"copy ({select}) to '{plain.as_posix()}' (format csv, header true)")
+    # text cells a spreadsheet would run as a formula are neutralised (ingest/export_safety.py), in key order
+    relation = con.sql(select)
+    columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types, strict=True)]
+    ordered = f"(select *, row_number() over (order by {order_by(table)}) as __export_order from {qualified})"
+    csv_sql = f"{csv_select(ordered, columns)} order by __export_order"
+    con.execute(f"copy ({csv_sql}) to {quote_literal(plain.as_posix())} (format csv, header true)")
     with open(f"{base}.csv", "wb") as out, open(plain, "rb") as src:
         out.write(BOM)
         shutil.copyfileobj(src, out, 1 << 20)

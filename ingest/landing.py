@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import __version__
-from ingest.errors import IngestError
+from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
 from ingest.faults import pause_point
+from ingest.safe_text import storable
 from ingest.sources.base import FileInfo, Parsed, Source
 
 LINEAGE_COLUMNS = [
@@ -121,19 +122,58 @@ def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.d
 MIGRATIONS = ["alter table raw.load_manifest add column if not exists published_at timestamp"]
 
 
+# Words in DuckDB's and the OS's messages that mean the warehouse's storage failed, not a raw file.
+_STORAGE_FAILURE = re.compile(
+    r"(?i)no space left|file too large|read-only file system|disk quota|permission denied|"
+    r"could not (write|fsync|truncate)|failed to write"
+)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB's messages run over several lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """True when an error says the warehouse's own files could not be written (disk full, read-only)."""
+    if isinstance(exc, OSError):
+        return True
+    # DuckDB reports a failed write as IOException, FatalException (checkpoint) or TransactionException
+    # (commit), so the message decides; raw files are only read, so these words never come from them.
+    return isinstance(exc, duckdb.Error) and bool(_STORAGE_FAILURE.search(str(exc)))
+
+
 def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
-    """Open the work file and make sure the raw schema, control tables and every raw table exist."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
-    con.execute("create schema if not exists raw")
-    for ddl in CONTROL_DDL:
-        con.execute(ddl)
-    for ddl in MIGRATIONS:
-        con.execute(ddl)
-    for source in sources:
-        for table, columns in source.tables.items():
-            cols = ", ".join(f'"{c}" {t}' for c, t in LINEAGE_COLUMNS + list(columns))
-            con.execute(f"create table if not exists raw.{table} ({cols})")
+    """Open the work file and make sure the raw schema, control tables and every raw table exist.
+
+    Raises WarehouseBusyError when another process holds the file, WarehouseWriteError when it
+    cannot be created or written (read-only, disk full) or is not a DuckDB database.
+    """
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusyError(
+                f"another build holds this warehouse ({db_path}): {first_line(exc)}; wait for it to finish"
+            ) from exc
+        raise WarehouseWriteError(f"cannot open the work file {db_path}: {first_line(exc)}") from exc
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseWriteError(f"cannot open the work file {db_path}: {first_line(exc)}") from exc
+    try:
+        con.execute("create schema if not exists raw")
+        for ddl in CONTROL_DDL:
+            con.execute(ddl)
+        for ddl in MIGRATIONS:
+            con.execute(ddl)
+        for source in sources:
+            for table, columns in source.tables.items():
+                cols = ", ".join(f'"{c}" {t}' for c, t in LINEAGE_COLUMNS + list(columns))
+                con.execute(f"create table if not exists raw.{table} ({cols})")
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
     return con
 
 
@@ -152,7 +192,7 @@ def _insert_name(con: duckdb.DuckDBPyConnection, file: FileInfo, at: dt.datetime
     con.execute(
         "insert into raw.load_file_names select ?, ?, ?, ? where not exists "
         "(select 1 from raw.load_file_names where file_sha256 = ? and source_file = ?)",
-        [file.sha256, file.rel_path, file.path.name, at, file.sha256, file.rel_path],
+        [file.sha256, file.rel_path, file.name, at, file.sha256, file.rel_path],
     )
 
 
@@ -167,14 +207,14 @@ def record_rejection(
     con.execute(
         "insert into raw.load_rejections values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            path,
+            storable(path),
             file.sha256 if file else None,
-            Path(path).name,
+            storable(Path(path).name),
             stage,
-            reason,
+            storable(reason),
             row,
-            column,
-            examples,
+            storable(column),
+            storable(examples),
             dt.datetime.now(dt.UTC),
         ],
     )
@@ -234,7 +274,7 @@ def land(
                 params,
             ).fetchone()[0]  # an INSERT returns the rows it wrote
         except duckdb.Error as exc:
-            if parsed.relation_sql is None:
+            if parsed.relation_sql is None or is_storage_failure(exc):
                 raise
             raise _reader_error(file, parsed, exc) from exc
         con.execute(
@@ -249,7 +289,7 @@ def land(
                 parsed.layout,
                 parsed.table,
                 file.rel_path,
-                file.path.name,
+                file.name,
                 file.size,
                 parsed.sheet,
                 parsed.header_row,

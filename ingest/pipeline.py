@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
+import os
+import re
+import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import duckdb
+
 from ingest import landing
-from ingest.errors import IngestError, NotThisSource
+from ingest.control_files import OVERRIDE_FILE, Overrides, read_overrides
+from ingest.errors import IngestError, NotThisSource, WarehouseWriteError
+from ingest.safe_text import fs_text
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_dates import PublicationDate, decide, read_name_against
 from ingest.validation import failure_of, validate_many
 
-OVERRIDE_FILE = "publication_dates.csv"
 CORRECTED_NAME_METHODS = ("filename_year_rolled", "filename_digits_repaired")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
 
@@ -58,35 +65,46 @@ class RawDirError(IngestError):
     """The raw directory is missing or holds no files."""
 
 
+def _hidden_or_ignored(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts) or rel.name in IGNORED_NAMES
+
+
+def scan_entries(raw_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Regular files below raw_dir (recursive, sorted) and the entries that are not read, with why.
+
+    Hidden files and folders (and ``.DS_Store``-style litter) are left out silently; symbolic links
+    (to files or folders) and special files (FIFOs, devices, sockets) are listed, never followed.
+    """
+    files: list[Path] = []
+    others: list[tuple[Path, str]] = []
+    for top, dirs, names in os.walk(raw_dir, followlinks=False):
+        top_path = Path(top)
+        for d in sorted(dirs):
+            path = top_path / d
+            if path.is_symlink() and not _hidden_or_ignored(path.relative_to(raw_dir)):
+                others.append((path, "symbolic link to a folder: not followed (copy the files into the raw folder)"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (top_path / d).is_symlink())
+        for name in names:
+            path = top_path / name
+            if _hidden_or_ignored(path.relative_to(raw_dir)):
+                continue
+            if path.is_symlink():
+                others.append((path, "symbolic link: not followed (copy the file into the raw folder)"))
+            elif path.is_file():
+                files.append(path)
+            else:
+                others.append((path, "not a regular file (a FIFO, socket or device): not read"))
+    return sorted(files), sorted(others)
+
+
 def scan(raw_dir: Path) -> list[Path]:
-    """Every regular file below raw_dir (recursive, sorted), skipping hidden files and folders."""
-    files = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.name in IGNORED_NAMES:
-            continue
-        if path.is_file() and not path.is_symlink():
-            files.append(path)
-    return files
+    """Every regular file below raw_dir (recursive, sorted), skipping hidden files and folders and links."""
+    return scan_entries(raw_dir)[0]
 
 
-def read_overrides(raw_dir: Path) -> dict[str, dt.date]:
-    """Publication dates fixed by hand: ``publication_dates.csv`` (file_name or file_sha256, published_date)."""
-    overrides: dict[str, dt.date] = {}
-    for path in raw_dir.rglob(OVERRIDE_FILE):
-        with open(path, newline="", encoding="utf-8") as fh:
-            for i, row in enumerate(csv.DictReader(fh), start=2):
-                key = (row.get("file_sha256") or row.get("file_name") or "").strip()
-                try:
-                    overrides[key] = dt.date.fromisoformat((row.get("published_date") or "").strip())
-                except ValueError as exc:
-                    raise IngestError(
-                        f"published_date {row.get('published_date')!r} is not YYYY-MM-DD",
-                        file=path,
-                        row=i,
-                        column="published_date",
-                    ) from exc
-    return overrides
+def _rel(path: Path, raw_dir: Path) -> str:
+    """A file's path below the raw folder as valid UTF-8 text (undecodable bytes as ``\\xff``)."""
+    return fs_text(path.relative_to(raw_dir).as_posix())
 
 
 def _raw_dirs(raw_dir: Path | Sequence[Path]) -> list[Path]:
@@ -114,45 +132,31 @@ def ingest_dir(
     on_file: Callable[[FileOutcome], None] | None = None,
     quarantine_dir: Path | None = None,
 ) -> IngestSummary:
-    """Land every new recognised file under raw_dir (one folder or several) into the work file at db_path."""
+    """Land every new recognised file under raw_dir (one folder or several) into the work file at db_path.
+
+    Raises RawDirError for an unusable raw folder, WarehouseBusyError when another process holds the
+    work file, WarehouseWriteError when it cannot be written (disk full, read-only); a problem of one
+    raw file never raises: it is that file's outcome.
+    """
     raw_dirs = _raw_dirs(raw_dir)
-    paths = scan_all(raw_dirs)
+    scanned = [(d, *scan_entries(d)) for d in raw_dirs]
+    paths = [(d, p) for d, files, _ in scanned for p in files]
+    not_read = [(d, p, why) for d, _, others in scanned for p, why in others]
     if not paths:
         shown = ", ".join(str(d) for d in raw_dirs)
         raise RawDirError(f"raw directory holds no files: {shown}")
     sources = all_sources()
-    overrides: dict[str, dt.date] = {}
-    for d in raw_dirs:
-        overrides.update(read_overrides(d))
-    context = LoadContext(raw_dir=raw_dirs[0], date_overrides=overrides, warehouse_dir=Path(db_path).parent)
     summary = IngestSummary(raw_dir=raw_dirs[0], raw_dirs=raw_dirs)
-    con = landing.connect(db_path, sources)
+    con = landing.connect(Path(db_path), sources)
     try:
-        seen = landing.loaded_shas(con)
-        # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
-        steps: list[FileOutcome | _Pending] = []
-        pending_by_sha: dict[str, _Pending] = {}
-        for base, path in paths:
-            step = _prepare_one(con, path, base, sources, context, seen, pending_by_sha, quarantine_dir)
-            steps.append(step)
-            if isinstance(step, _Pending) and step.duplicate_of is None:
-                pending_by_sha[step.file.sha256] = step
-        # 2. validate: each suite runs once over all the new files it gates
-        to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
-        for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]), strict=True):
-            p.results = results
-        # 3. land or quarantine, one transaction per file, in path order
-        for step in steps:
-            outcome = step if isinstance(step, FileOutcome) else _finish_one(con, step, seen, quarantine_dir)
-            summary.outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
-        # 4. date every ICE publication again from all the names its bytes arrived under
-        redate_publications(con, overrides)
-        summary.table_rows = landing.table_counts(con, sources)
-        con.execute("checkpoint")
+        _ingest_paths(con, db_path, paths, not_read, sources, summary, on_file, quarantine_dir)
+    except (duckdb.Error, OSError) as exc:
+        if not landing.is_storage_failure(exc):
+            raise
+        raise WarehouseWriteError(f"cannot write the work file {db_path}: {landing.first_line(exc)}") from exc
     finally:
-        con.close()
+        with contextlib.suppress(duckdb.Error):
+            con.close()
     return summary
 
 
@@ -226,6 +230,65 @@ def _stamp_key(path: PurePosixPath) -> str | None:
     return read_name(path.name).stamp_key
 
 
+def _ingest_paths(con, db_path, paths, not_read, sources, summary, on_file, quarantine_dir) -> None:
+    """The passes of ingest_dir over the scanned (raw directory, file) pairs (see there)."""
+    seen = landing.loaded_shas(con)
+    # 0. control files: publication date overrides (one bad file holds back the ICE sheets)
+    overrides, held_back = Overrides(), None
+    steps: list[FileOutcome | _Pending] = []
+    for raw_dir, path, why in not_read:
+        rel = _rel(path, raw_dir)
+        if path.name == OVERRIDE_FILE:
+            err = IngestError(why.replace("not followed", "a control file is not followed"), file=rel)
+            steps.append(_reject(con, None, rel, "read", err, quarantine_dir))
+            held_back = held_back or err
+        else:
+            steps.append(FileOutcome(rel, "skipped", why))
+    for raw_dir, path in paths:
+        if path.name != OVERRIDE_FILE:
+            continue
+        rel = _rel(path, raw_dir)
+        try:
+            read_overrides(path, rel, overrides)
+            steps.append(FileOutcome(rel, "skipped", "publication date overrides (control file)"))
+        except IngestError as exc:
+            file = _file_info(path, raw_dir)
+            steps.append(_reject(con, file, rel, "read", exc, quarantine_dir))
+            held_back = held_back or exc
+    first_dir = paths[0][0] if paths else not_read[0][0]
+    context = LoadContext(raw_dir=first_dir, date_overrides=overrides.dates, warehouse_dir=Path(db_path).parent)
+    # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
+    pending_by_sha: dict[str, _Pending] = {}
+    for raw_dir, path in paths:
+        if path.name == OVERRIDE_FILE:
+            continue
+        step = _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir, held_back)
+        steps.append(step)
+        if isinstance(step, _Pending) and step.duplicate_of is None:
+            pending_by_sha[step.file.sha256] = step
+    # 2. validate: each suite runs once over all the new files it gates
+    to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
+    for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]), strict=True):
+        p.results = results
+    # 3. land or quarantine, one transaction per file, in path order
+    for step in steps:  # control files first, then the data files in path order (originals before copies)
+        outcome = step if isinstance(step, FileOutcome) else _finish_one(con, step, seen, quarantine_dir)
+        summary.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    # 4. date every ICE publication again from all the names its bytes arrived under
+    redate_publications(con, overrides.dates)
+    summary.table_rows = landing.table_counts(con, sources)
+    con.execute("checkpoint")
+
+
+def _file_info(path: Path, raw_dir: Path) -> FileInfo | None:
+    try:
+        return FileInfo.from_path(path, raw_dir)
+    except OSError:
+        return None
+
+
 @dataclass
 class _Pending:
     """A parsed file waiting for validation and landing (or a same-bytes copy of one)."""
@@ -256,15 +319,15 @@ def _reject(
     return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [], examples=exc.examples)
 
 
-def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir) -> FileOutcome | _Pending:
+def _prepare_one(
+    con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir, held_back=None
+) -> FileOutcome | _Pending:
     """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
-    rel = path.relative_to(raw_dir).as_posix()
-    if path.name == OVERRIDE_FILE:
-        return FileOutcome(rel, "skipped", "publication date overrides (control file)")
+    rel = _rel(path, raw_dir)
     try:
         file = FileInfo.from_path(path, raw_dir)
     except OSError as exc:
-        err = IngestError(f"cannot read file: {exc}", file=rel)
+        err = IngestError(f"cannot read file: {exc.strerror or exc}", file=rel)
         return _reject(con, None, rel, "read", err, quarantine_dir)
     if file.sha256 in seen:
         landing.record_name(con, file)
@@ -286,14 +349,36 @@ def _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, qua
         if detection is None:
             return FileOutcome(rel, "skipped", "not a recognised raw file")
         source = next(s for s in sources if s.name == detection.source)
+        if held_back is not None and source.name == "ice":
+            raise IngestError(
+                f"not landed: its publication date may come from {held_back.file}, which is quarantined "
+                f"({held_back.describe()}); fix that file and run again",
+                file=rel,
+            )
         stage = "parse"
         parsed = source.parse(file, detection, context)
     except IngestError as exc:
         return _reject(con, file, rel, stage, exc, quarantine_dir)
-    except Exception as exc:  # an unexpected reader failure is a rejection, not a crash
-        err = IngestError(f"unexpected {type(exc).__name__} while reading: {exc}", file=rel)
-        return _reject(con, file, rel, stage, err, quarantine_dir)
+    except Exception as exc:  # any other reader failure is a rejection, not a crash
+        return _reject(con, file, rel, stage, reading_error(exc, rel), quarantine_dir)
     return _Pending(rel, file, source, parsed)
+
+
+def reading_error(exc: Exception, rel: str) -> IngestError:
+    """A reader's own exception as a message naming the file (and the line DuckDB names)."""
+    first = landing.first_line(exc)
+    if isinstance(exc, duckdb.Error):
+        line = re.search(r"(?i)\bline:?\s*(\d+)", str(exc))
+        return IngestError(
+            f"the file's content cannot be read: {first}", file=rel, row=int(line.group(1)) if line else None
+        )
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return IngestError(f"corrupt or truncated compressed data: {first}", file=rel)
+    if isinstance(exc, UnicodeError):
+        return IngestError(f"text in an unexpected encoding: {first}", file=rel)
+    if isinstance(exc, MemoryError | RecursionError):
+        return IngestError("too large or too deeply nested to read", file=rel)
+    return IngestError(f"unexpected {type(exc).__name__} while reading (a bug; please report it): {first}", file=rel)
 
 
 def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path | None) -> FileOutcome:
@@ -315,6 +400,12 @@ def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path 
         return step.outcome
     try:
         n_rows = landing.land(con, file, parsed, step.results)
+    except (duckdb.Error, OSError) as exc:
+        if landing.is_storage_failure(exc):
+            raise  # the warehouse, not this file: ingest_dir stops the run with WarehouseWriteError
+        err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
+        step.outcome = _reject(con, file, rel, "land", err, quarantine_dir, step.results)
+        return step.outcome
     except IngestError as exc:
         step.outcome = _reject(con, file, rel, "land", exc, quarantine_dir, step.results)
         return step.outcome

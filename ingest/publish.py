@@ -37,6 +37,7 @@ import duckdb
 from ingest import __version__, dictionary
 from ingest.exports import write_exports
 from ingest.faults import pause_point
+from ingest.sql import quote_literal
 
 # The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
 STORAGE_VERSION = "v1.0.0"
@@ -98,10 +99,6 @@ def _code_version(project: Path) -> str:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 KEEP_PUBLICATIONS = 3  # the current one and two before it (readers may still hold them open)
@@ -192,10 +189,11 @@ def _write_publication(
     counts: dict[str, int] = {}
     con = duckdb.connect()
     try:
-        con.execute(f"attach {_lit(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {_lit(STORAGE_VERSION)})")
+        storage = quote_literal(STORAGE_VERSION)
+        con.execute(f"attach {quote_literal(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {storage})")
         con.execute(f"use {_WRITE_ALIAS}")
         db = _q(_WRITE_ALIAS)
-        con.execute(f"attach '{work}' as work (read_only)")
+        con.execute(f"attach {quote_literal(work)} as work (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
             "where database_name = 'work' and schema_name in ('marts', 'reference') "
@@ -218,13 +216,13 @@ def _write_publication(
             dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{_q(table)}"
             con.execute(f"create table {dest} as select * from work.{schema}.{_q(table)}")
             if comment:
-                con.execute(f"comment on table {dest} is {_lit(comment)}")
+                con.execute(f"comment on table {dest} is {quote_literal(comment)}")
             for col, ccomment in con.execute(
                 "select column_name, comment from duckdb_columns() where database_name='work' "
                 "and schema_name=? and table_name=? and comment is not null",
                 [schema, table],
             ).fetchall():
-                con.execute(f"comment on column {dest}.{_q(col)} is {_lit(ccomment)}")
+                con.execute(f"comment on column {dest}.{_q(col)} is {quote_literal(ccomment)}")
             counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
         raw_hashes = []
         if con.execute(

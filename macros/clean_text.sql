@@ -1,4 +1,5 @@
 {% macro clean_text(column) -%}
-    {#- Trim a printed value; empty or blank text becomes null. Staging's only string clean-up. -#}
-    nullif(trim({{ column }}), '')
+    {#- Trim a printed value, control characters (ANSI escapes, NUL, ...) stripped; empty or blank text
+        becomes null. Staging's only string clean-up. -#}
+    nullif(trim({{ strip_control_characters(column) }}), '')
 {%- endmacro %}

@@ -15,6 +15,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as _FastET  # only on parts _plain_xml has cleared
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,12 +287,22 @@ def _error_cells(zf: zipfile.ZipFile, part: str, raw: bytes | None = None) -> di
 def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
     """Every worksheet of an xlsx file, values via calamine, hyperlinks from the XML."""
     path = Path(path)
+    try:
+        return _read_workbook(path, with_hyperlinks)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:  # a damaged member
+        raise IngestError(
+            f"not a readable xlsx workbook (corrupt or truncated archive: {exc}); is it damaged or cut short?",
+            file=path,
+        ) from exc
+
+
+def _read_workbook(path: Path, with_hyperlinks: bool) -> list[Sheet]:
     zf = check_archive(path)
-    with zf:
+    with zf, open(path, "rb") as fh:
         parts = _sheet_parts(zf, path)
         members = set(zf.namelist())
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
+            workbook = CalamineWorkbook.from_filelike(fh)  # a file object: any file name works
         except Exception as exc:
             raise IngestError(f"not a readable xlsx workbook: {exc}", file=path) from exc
         sheets: list[Sheet] = []

@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -240,8 +241,8 @@ def _head_lines(file: FileInfo, n_bytes: int = 65536) -> list[str]:
         try:
             with gzip.open(file.path, "rb") as fh:
                 data = fh.read(n_bytes)
-        except (OSError, EOFError) as exc:
-            raise IngestError(f"gzip file cannot be read: {exc}", file=file.rel_path) from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError(f"gzip file cannot be read (truncated or corrupt): {exc}", file=file.rel_path) from exc
     else:
         data = file.head_bytes(n_bytes)
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -348,7 +349,7 @@ class Arrests(Source):
         # Rows are numbered as file lines (header line + ordinal): the reader keeps file order.
         relation_sql = (
             f"select {line} + ordinality as _row_number, {select_cols} "
-            f"from read_csv({_sql_lit(str(file.path))}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
+            f"from read_csv({_sql_lit(file.duckdb_path())}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
             f"header=false, skip={line}, columns={col_types}, compression='auto', strict_mode=true, "
             f"auto_detect=false, "
             f"null_padding=false, parallel=true, encoding='utf-8') with ordinality "

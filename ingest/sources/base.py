@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,8 +16,20 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ingest.readers.xlsx import Sheet, read_workbook
+from ingest.safe_text import fs_text
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+# what DuckDB would not read literally in a file path: glob characters, backslashes, undecodable bytes
+_DUCKDB_UNSAFE_PATH = re.compile(r"[*?\[\]{}\\\ud800-\udfff]")
+_LINK_DIR: list[Path] = []
+
+
+def _reader_link_dir() -> Path:
+    """A private temporary folder for plain-named links to raw files (removed when the process exits)."""
+    if not _LINK_DIR:
+        _LINK_DIR.append(Path(tempfile.mkdtemp(prefix="ice287g-read-")))
+        atexit.register(shutil.rmtree, _LINK_DIR[0], True)
+    return _LINK_DIR[0]
 
 
 def sha256_file(path: Path) -> str:
@@ -39,7 +56,29 @@ class FileInfo:
             rel = path.relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        return cls(path=path, rel_path=rel, size=path.stat().st_size, sha256=sha256_file(path))
+        return cls(path=path, rel_path=fs_text(rel), size=path.stat().st_size, sha256=sha256_file(path))
+
+    @property
+    def name(self) -> str:
+        """The file's name as valid UTF-8 text (undecodable bytes shown as ``\\xff``)."""
+        return fs_text(self.path.name)
+
+    def duckdb_path(self) -> str:
+        """A path DuckDB's readers (``read_csv``) open as exactly this file.
+
+        DuckDB takes only UTF-8 file names and reads ``*``, ``?``, ``[...]`` and ``{...}`` as a glob
+        and a backslash as a folder separator, so ``[bold]ledger.csv`` could open another file. Such
+        a file is read through a plain-named symbolic link (``<sha256><suffixes>``) in a private
+        temporary folder; other paths are passed as they are.
+        """
+        path = self.path.resolve()
+        text = os.fsdecode(path)
+        if not _DUCKDB_UNSAFE_PATH.search(text):
+            return text
+        link = _reader_link_dir() / (self.sha256 + "".join(s.lower() for s in self.path.suffixes[-2:]))
+        if not link.is_symlink():
+            os.symlink(os.fsencode(path), os.fsencode(link))
+        return str(link)
 
     @property
     def suffix(self) -> str:

@@ -27,7 +27,8 @@ import pandas as pd
 from ingest.errors import IngestError, NotThisSource, UnsafeFileError
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
-from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, normalize_url, parse_signed
+from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, parse_signed
+from ingest.sources.url_safety import published_url
 
 HEADER_COLUMNS = {
     "STATE": "state",
@@ -310,5 +311,5 @@ def _read_rows(
                     target, origin = text, "text"  # the address printed as text (HTML era)
             data[key + "_link_target"].append(target)
             data[key + "_link_origin"].append(origin)
-            data[key + "_url"].append(normalize_url(target))
+            data[key + "_url"].append(published_url(target))  # only http(s) becomes a URL
     return data

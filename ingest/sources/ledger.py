@@ -30,6 +30,7 @@ and parsed by the same SELECT.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -41,6 +42,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from ingest.control_files import read_control_text
 from ingest.errors import IngestError
 from ingest.readers.xlsx import Sheet, cell_text
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
@@ -142,19 +144,57 @@ def _norm(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().lower()
 
 
-def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
-    """Read and check a mapping YAML; raise IngestError naming the file and key when it is wrong."""
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases (``*name``): a mapping never needs them, and nested
+    aliases expand exponentially (a 600-byte "billion laughs" file takes gigabytes)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.YAMLError(f"line {mark.line + 1}: YAML aliases (*name) are not allowed in a mapping file")
+        return super().compose_node(parent, index)
+
+
+def parse_mapping_yaml(text: str, shown: str) -> Any:
+    """The YAML document of a mapping file: safe tags only, no aliases, bounded nesting."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise IngestError(f"ledger mapping cannot be read: {exc}", file=path) from exc
+        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass: safe tags only
+    except yaml.YAMLError as exc:
+        raise IngestError(f"ledger mapping is not valid YAML: {' '.join(str(exc).split())}", file=shown) from exc
+    except RecursionError as exc:
+        raise IngestError("ledger mapping nests too deeply to be a mapping file", file=shown) from exc
+
+
+def _optional_text(data: dict, key: str, path: Path, *, one_char: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or (one_char and len(value) != 1):
+        what = "a single character" if one_char else "text"
+        raise IngestError(f"`{key}` must be {what}, not {value!r}", file=path, column=key)
+    return value
+
+
+def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
+    """Read and check a mapping YAML; raise IngestError naming the file and key when it is wrong.
+
+    A mapping is a control file (``ingest.control_files``): a regular file, not a link, at most a few
+    hundred kilobytes of UTF-8, and YAML without aliases.
+    """
+    try:
+        text = read_control_text(path, path)
+    except OSError as exc:
+        raise IngestError(f"ledger mapping cannot be read: {exc.strerror or exc}", file=path) from exc
+    except IngestError as exc:
+        raise IngestError(f"ledger mapping {exc.reason}", file=path, row=exc.row) from exc
+    data = parse_mapping_yaml(text, str(path))
     if not isinstance(data, dict):
         raise IngestError("ledger mapping must be a YAML mapping", file=path)
     unknown = set(data) - MAPPING_KEYS
     if unknown:
         raise IngestError(f"unknown keys {sorted(unknown)}", file=path, column=sorted(unknown)[0])
     columns = data.get("columns")
-    if not isinstance(columns, dict):
+    if not isinstance(columns, dict) or not all(isinstance(v, str | None) for v in columns.values()):
         raise IngestError("`columns` must map canonical fields to ledger headers", file=path, column="columns")
     bad = [k for k in columns if k not in FIELDS]
     if bad:
@@ -181,17 +221,29 @@ def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
             raise IngestError(f"categories[{i}].keywords must be a list of words", file=path, column="categories")
         rules.append((rule["category"], [w.strip() for w in words]))
     category_from = data.get("category_from") or ["category", "description"]
-    if any(f not in FIELDS for f in category_from):
+    if not isinstance(category_from, list) or any(f not in FIELDS for f in category_from):
         raise IngestError(
             f"`category_from` must list canonical fields, not {category_from}",
             file=path,
             column="category_from",
         )
     header_row = data.get("header_row")
-    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-        raise IngestError("`header_row` must be a positive integer", file=path, column="header_row")
+    if header_row is not None and (
+        not isinstance(header_row, int) or isinstance(header_row, bool) or not 1 <= header_row <= HEADER_SCAN_ROWS
+    ):
+        raise IngestError(
+            f"`header_row` must be a whole number from 1 to {HEADER_SCAN_ROWS}", file=path, column="header_row"
+        )
+    name = _optional_text(data, "name", path)
+    sheet = _optional_text(data, "sheet", path)
+    delimiter = _optional_text(data, "delimiter", path, one_char=True)
+    encoding = _optional_text(data, "encoding", path) or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise IngestError(f"unknown encoding {encoding!r}", file=path, column="encoding") from exc
     return Mapping(
-        name=str(data.get("name") or path.stem),
+        name=name or path.stem,
         path=path,
         columns={k: str(v) for k, v in columns.items() if v},
         date_formats=formats,
@@ -199,9 +251,9 @@ def load_mapping(path: Path, *, adjacent: bool = False) -> Mapping:
         category_from=list(category_from),
         categories=rules,
         header_row=header_row,
-        sheet=data.get("sheet"),
-        delimiter=data.get("delimiter"),
-        encoding=str(data.get("encoding") or "utf-8"),
+        sheet=sheet,
+        delimiter=delimiter,
+        encoding=encoding,
         adjacent=adjacent,
     )
 
@@ -214,7 +266,7 @@ def candidate_mappings(file: Path) -> list[Mapping]:
         file.with_name("ledger_mapping.yaml"),
     ]
     for path in adjacent:
-        if path.is_file():
+        if path.is_symlink() or path.exists():  # a linked mapping is refused by name, not skipped
             return [load_mapping(path, adjacent=True)]
     return [load_mapping(p) for p in sorted(PACKAGED_MAPPINGS.glob("*.yaml"))]
 
@@ -227,11 +279,41 @@ def is_mapping_file(path: Path) -> bool:
 # ---------------------------------------------------------------------------------------------------
 # Reading the header
 # ---------------------------------------------------------------------------------------------------
+BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark (or the NUL bytes of BOM-less UTF-16 text) shows, else None."""
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    sample = head[:4096]
+    if len(sample) >= 16 and sample.count(0) > len(sample) // 4:
+        return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+    return None
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
 def _text_rows(file: FileInfo, mapping: Mapping) -> list[list[str]]:
     """The first rows of a delimited file, split with the mapping's (or a sniffed) delimiter."""
-    encoding = "utf-8-sig" if mapping.encoding.lower().replace("-", "") == "utf8" else mapping.encoding
+    head = file.head_bytes()
+    sniffed = sniff_encoding(head)
+    encoding = mapping.encoding
+    if sniffed and not _is_utf8(sniffed) and _is_utf8(mapping.encoding):
+        encoding = sniffed  # read the header as it is written; parse() refuses the file by name
+    if _is_utf8(encoding):
+        encoding = "utf-8-sig"
     try:
-        text = file.head_bytes().decode(encoding, errors="replace")
+        text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     except LookupError as exc:
         raise IngestError(f"unknown encoding {mapping.encoding!r}", file=mapping.path, column="encoding") from exc
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
@@ -306,9 +388,11 @@ class Ledger(Source):
                 idx = _find_header(rows, mapping)
                 if idx is not None:
                     return Detection(self.name, "ledger", "content", {"mapping": mapping, "header_index": idx})
-                header_desc = f"header {rows[0] if rows else []}"
+                header_desc = f"header {str(rows[0] if rows else [])[:300]}"
             tried.append(f"{mapping.name} ({mapping.path.name}) needs {mapping.missing([])}; {header_desc} has them")
         if named or any(m.adjacent for m in mappings):
+            if not file.is_excel:
+                _check_encoding(file, mappings[0])  # a UTF-16 file: name the encoding, not its header
             raise IngestError(
                 "looks like a payments ledger but no ledger mapping fits its header: "
                 + "; ".join(tried).replace(" has them", " lacks some"),
@@ -326,7 +410,13 @@ class Ledger(Source):
             source_sql = "select * from _incoming"
             formats = [*mapping.date_formats, "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]
         else:
-            header, source_sql = _csv_relation(file, mapping, header_index)
+            _check_encoding(file, mapping)
+            multiline = _multiline_frame(file, mapping, header_index)
+            if multiline is not None:  # a value holds a line break: rows numbered by file line
+                frame, header = multiline
+                source_sql = "select * from _incoming"
+            else:
+                header, source_sql = _csv_relation(file, mapping, header_index)
             formats = list(mapping.date_formats)
         select = build_select(mapping, header, source_sql, formats, file=file.rel_path)
         return Parsed(
@@ -367,15 +457,89 @@ def _csv_relation(file: FileInfo, mapping: Mapping, header_index: int) -> tuple[
     ]
     if mapping.delimiter:
         options.append(f"delim = {_sql_str(mapping.delimiter)}")
-    reader = f"read_csv({_sql_str(str(file.path.resolve()))}, {', '.join(options)})"
+    reader = f"read_csv({_sql_str(file.duckdb_path())}, {', '.join(options)})"
     try:
         with duckdb.connect() as con:
             header = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
     except duckdb.Error as exc:
-        raise IngestError(f"not a readable delimited file: {exc}", file=file.rel_path) from exc
-    # the header is line header_index + 1; data rows follow it (line numbers assume no embedded newlines)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = ""
+        if "unicode" in first.lower() or "utf" in first.lower():
+            hint = f"; the mapping reads it as {mapping.encoding}: set `encoding` in the mapping or save it as UTF-8"
+        raise IngestError(f"not a readable delimited file: {first}{hint}", file=file.rel_path) from exc
+    # The header is line header_index + 1 and every record is one line (files whose values hold line
+    # breaks are read by _multiline_frame instead), so the record number plus the header is the line.
     sql = f"select row_number() over () + {header_index + 1} as _row_number, * from {reader}"
     return header, sql
+
+
+def _family(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return re.sub(r"-(le|be)$", "", name)
+
+
+def _check_encoding(file: FileInfo, mapping: Mapping) -> None:
+    """Refuse a file whose byte-order mark shows another encoding than its mapping reads, by name."""
+    sniffed = sniff_encoding(file.head_bytes(4096))
+    if sniffed is None or _family(sniffed) == _family(mapping.encoding):
+        return
+    how = "byte-order mark" if any(file.head_bytes(4).startswith(b) for b, _ in BOMS) else "NUL bytes, no mark"
+    fix = "set `encoding: utf-16` in its mapping or save it as UTF-8" if "16" in sniffed else "save it as UTF-8"
+    raise IngestError(
+        f"the file is {sniffed.upper()} ({how}) but ledger mapping {mapping.name!r} reads {mapping.encoding}: {fix}",
+        file=file.rel_path,
+    )
+
+
+def _delimiter(file: FileInfo, mapping: Mapping) -> str:
+    if mapping.delimiter:
+        return mapping.delimiter
+    text = file.head_bytes().decode("utf-8", errors="replace")
+    lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t", "|")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def _multiline_frame(file: FileInfo, mapping: Mapping, header_index: int) -> tuple[pd.DataFrame, list[str]] | None:
+    """The rows below the header as text with the *file line* each starts on, when a quoted value
+    holds a line break (DuckDB's parallel reader refuses those with null_padding, and its record
+    numbers are not file lines); None when every record is one line (DuckDB reads the file)."""
+    data = file.path.read_bytes()
+    if b'"' not in data or not _is_utf8(mapping.encoding):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # DuckDB's reader refuses it with the encoding named
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(file, mapping))
+    records: list[tuple[int, list[str]]] = []
+    spans_lines = False
+    try:
+        last_line = 0
+        for row in reader:
+            start = last_line + 1
+            last_line = reader.line_num
+            spans_lines = spans_lines or last_line > start
+            records.append((start, row))
+    except csv.Error as exc:
+        raise IngestError(f"not a readable delimited file: {exc}", file=file.rel_path, row=reader.line_num) from exc
+    if not spans_lines or len(records) <= header_index:
+        return None
+    header = [h if h else f"column{i}" for i, h in enumerate(records[header_index][1])]
+    out = []
+    for line, row in records[header_index + 1 :]:
+        if all(not v.strip() for v in row):
+            continue
+        if len(row) > len(header):
+            raise IngestError(
+                f"{len(row)} values but the header names {len(header)} columns", file=file.rel_path, row=line
+            )
+        out.append([line, *(row + [None] * (len(header) - len(row)))])
+    frame = pd.DataFrame(out, columns=["_row_number", *header], dtype=object)
+    frame["_row_number"] = frame["_row_number"].astype("int64")
+    for col in header:
+        frame[col] = frame[col].astype("string")
+    return frame, header
 
 
 def _sheet_frame(file: FileInfo, sheet: Sheet, header_index: int) -> tuple[pd.DataFrame, list[str]]:
@@ -493,14 +657,15 @@ money as (
         regexp_extract(upper(amount_t), {_sql_str(_MONEY_SHELL)}, 2) as amount_body,
         (starts_with(amount_t, '(') and ends_with(amount_t, ')')) as amount_in_parens,
         (starts_with(amount_t, '(') <> ends_with(amount_t, ')')) as amount_unbalanced,
-        contains(amount_t, '-') as amount_minus
+        contains(amount_t, '-') as amount_minus,
+        length(amount_t) - length(replace(amount_t, '-', '')) as amount_n_minus
     from trimmed
 ),
 parsed as (
     select
         *,
         case when amount_body <> '' and not amount_unbalanced
-                  and not (amount_in_parens and amount_minus)
+                  and not (amount_in_parens and amount_minus) and amount_n_minus <= 1
                   and regexp_full_match(amount_body, {_sql_str(body_ok[1:-1])})
              then try_cast(replace(replace(amount_body, {_sql_str(thousands)}, ''), {_sql_str(decimal)}, '.')
                            as decimal(14, 2))
@@ -526,6 +691,11 @@ checked as (
             case when payee_t is null then 'payee_name: blank' end,
             case when amount_t is null then 'amount: blank'
                  when amount_value is not null then null
+                 when amount_n_minus > 1 or (amount_in_parens and amount_minus)
+                     then 'amount: not a money value (more than one sign): ' || amount_t
+                 when amount_body <> '' and not amount_unbalanced
+                      and regexp_full_match(amount_body, {_sql_str(body_ok[1:-1])})
+                     then 'amount: too large for DECIMAL(14,2) (at most 999,999,999,999.99): ' || amount_t
                  when amount_body <> '' and regexp_full_match(amount_body, {_sql_str(looks_other[1:-1])})
                      then 'amount: ambiguous ' || amount_t || ' (reads as {other_style}-style money but the '
                           || 'mapping says money_format: {mapping.money_format})'

@@ -1,5 +1,5 @@
 {#- One explicit import CTE per `int_review__<concern>` model (same columns), unioned below; add a new
-    concern (e.g. unsafe cells) in both places. -#}
+    concern in both places. -#}
 
 with
 
@@ -20,8 +20,27 @@ review_ice_values as (
     from {{ ref('int_review__ice_values') }}
 ),
 
+review_unsafe_cells as (
+    select
+        source_table,
+        column_name,
+        value_printed,
+        state_printed,
+        resolved_to,
+        method,
+        confidence,
+        n_rows,
+        first_published_date,
+        last_published_date,
+        example_file,
+        example_row
+    from {{ ref('int_review__unsafe_cells') }}
+),
+
 unioned as (
     select * from review_ice_values
+    union all
+    select * from review_unsafe_cells
 ),
 
 final as (

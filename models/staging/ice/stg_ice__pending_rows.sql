@@ -13,12 +13,12 @@ renamed as (
         _sheet as sheet_name,
         _row_number as sheet_row_number,
 
-        state as state_printed,
-        law_enforcement_agency as agency_name_printed,
-        type as agency_type_printed,
-        county as county_printed,
-        support_type as support_type_printed,
-        moa as moa_printed,
+        {{ printable_text('state') }} as state_printed,
+        {{ printable_text('law_enforcement_agency') }} as agency_name_printed,
+        {{ printable_text('type') }} as agency_type_printed,
+        {{ printable_text('county') }} as county_printed,
+        {{ printable_text('support_type') }} as support_type_printed,
+        {{ printable_text('moa') }} as moa_printed,
 
         {{ clean_text('state') }} as state_name,
         {{ clean_text('law_enforcement_agency') }} as agency_name,

@@ -9,8 +9,13 @@ runs in-process (``ingest.cli.main``) for speed; the crash suite runs it as a se
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,9 +33,9 @@ from warehouse_support import (
     run_cli,
     sha256,
 )
-from xlsx_fixtures import HEADER_7, HEADER_8, row8, write_sheet
+from xlsx_fixtures import HEADER_7, HEADER_8, HEADER_PENDING, row8, write_sheet
 
-from ingest.cli import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, main
+from ingest.cli import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, EXIT_WAREHOUSE, main
 from ingest.sample.xlsx_writer import SheetSpec, build_workbook
 
 BAD_DIR = "ice_287g_sheets/2026-04-30"
@@ -714,3 +719,632 @@ def test_pipe_file_written_with_commas_is_refused(fresh, capsys, tmp_path):
     bad.parent.mkdir()
     bad.write_text(text.replace("|", ","), encoding="utf-8")
     _strict_refusal(capsys, raw, warehouse, bad, before)
+
+
+# --- issue 12: hostile and odd inputs, one class per test (each with several members) -------------
+# The acceptance check tries other members of each class, so every test runs several variants.
+
+LEDGER_HEADER = (
+    "payee_name,state,payment_date,fiscal_year,category,amount_usd,certified_officer_count,document_id,description\n"
+)
+
+
+def _ledger_text(*lines: str) -> str:
+    return LEDGER_HEADER + "".join(line + "\n" for line in lines)
+
+
+def _no_traceback(text: str) -> None:
+    assert "Traceback" not in text and "MarkupError" not in text and "UnicodeEncodeError" not in text, text[-3000:]
+
+
+def _landed_files(work: Path) -> dict[str, int]:
+    return dict(query(work, "select source_file, n_rows from raw.load_manifest"))
+
+
+def _rejected(work: Path) -> dict[str, dict]:
+    return {r["source_file"]: r for r in rejections(work)}
+
+
+MARKUP_FOLDERS = ["q[", "[bold]x", "a[/]b", "[link=file:///etc/passwd]", "[@click=app.bell]", "ends\\"]
+
+
+def test_paths_are_never_read_as_console_markup(fresh, capsys):
+    """Bug 1: folders and names holding rich markup (`[/]`, `[bold]`, `[link=…]`, `[@click]`, a trailing
+    backslash) are printed literally; a good sheet below them lands, a broken one is quarantined by name,
+    and every other file still lands (ingest, then build, whose error paths print the names too)."""
+    warehouse, raw, _ = fresh
+    good, bad = [], []
+    for i, folder in enumerate(MARKUP_FOLDERS):
+        date = dt.date(2026, 5, 1) + dt.timedelta(days=i)
+        name = f"]participatingAgencies{date:%m%d%Y}am.xlsx"
+        good.append(write_sheet(raw / folder / name, HEADER_8, [row8(f"Markup Agency {i}", signed=date)]))
+        path = raw / folder / f"[red]pendingAgencies{date:%m%d%Y}am.xlsx"
+        path.write_bytes(b"PK\x03\x04 truncated [/]")
+        bad.append(path)
+    later = write_sheet(raw / "zz_after" / "participatingAgencies06012026am.xlsx", HEADER_8, _rows(2))
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    assert rc == EXIT_QUARANTINED, text[-2000:]
+    landed, rejected = _landed_files(warehouse / "work.duckdb"), _rejected(warehouse / "work.duckdb")
+    for path in [*good, later]:
+        assert path.relative_to(raw).as_posix() in landed
+    for path in bad:
+        rel = path.relative_to(raw).as_posix()
+        assert rel in rejected and rel in text  # printed literally, markup and all
+    rc, text = _build(capsys, raw, warehouse, "--strict", "--no-publish")  # build's error path prints them
+    _no_traceback(text)
+    assert rc == EXIT_FAILED and all(p.relative_to(raw).as_posix() in text for p in bad)
+
+
+HEADER_PENDING_ROW = ["TEXAS", "Placeholder PD", "Municipality", "Travis County", "Task Force Model"]
+BAD_NAME_BYTES = [b"\xff\xfe", b"\x80", b"\xc3(", b"\xed\xa0\x80", b"\xe2\x28\xa1"]
+
+
+def test_file_names_that_are_not_utf8_land_or_are_refused_by_name(fresh, capsys):
+    """Bug 2: names with undecodable bytes (several kinds) never crash the run: xlsx and CSV files land
+    under their name with the bytes shown as ``\\xff`` (DuckDB reads a CSV through a plain-named link);
+    the good files land."""
+    warehouse, raw, _ = fresh
+    folder = os.fsencode(raw / "ice_287g_sheets" / "2026-05-20")
+    os.makedirs(folder, exist_ok=True)
+    sheets, ledgers = [], []
+    for i, junk in enumerate(BAD_NAME_BYTES):
+        path = os.path.join(folder, b"pendingAgencies0520202%dam" % i + junk + b".xlsx")
+        write_sheet(
+            Path(os.fsdecode(path)),
+            HEADER_PENDING,
+            [[*HEADER_PENDING_ROW[:1], f"Odd Name PD {i}", *HEADER_PENDING_ROW[2:]]],
+        )
+        sheets.append(path)
+        ledger = os.path.join(folder, b"payments_ledger_" + junk + b"%d.csv" % i)
+        Path(os.fsdecode(ledger)).write_text(_ledger_text(f"Odd Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,D{i},x"))
+        ledgers.append(ledger)
+    good = write_sheet(
+        raw / "ice_287g_sheets" / "2026-05-21" / "participatingAgencies05212026am.xlsx", HEADER_8, _rows(2)
+    )
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    assert rc == EXIT_OK, text[-2000:]
+    work = warehouse / "work.duckdb"
+    landed, rejected = _landed_files(work), _rejected(work)
+    for path in sheets:
+        rel = os.path.relpath(path, os.fsencode(raw)).decode("utf-8", "backslashreplace")
+        assert rel in landed, (rel, sorted(landed)[-8:])
+        assert "\\x" in rel
+    for path in ledgers:  # DuckDB's reader opens them through a plain-named link
+        rel = os.path.relpath(path, os.fsencode(raw)).decode("utf-8", "backslashreplace")
+        assert rel in landed and rel not in rejected, rejected.get(rel)
+    assert good.relative_to(raw).as_posix() in landed
+
+
+def _override_cases(raw: Path) -> dict[str, Callable[[Path], None]]:
+    def write(text: bytes | str) -> Callable[[Path], None]:
+        return lambda path: path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+    return {
+        "bad_date": write("file_name,published_date\nparticipatingAgencies05302026am.xlsx,2026-13-45\n"),
+        "free_text_date": write(
+            "file_name,published_date\nx.xlsx,2026-05-30\nparticipatingAgencies05302026am.xlsx,May 30\n"
+        ),
+        "not_utf8": write(b"file_name,published_date\nparticipatingAgencies05302026am\xff.xlsx,2026-05-30\n"),
+        "conflicting_rows": write("file_name,published_date\na.xlsx,2026-05-30\na.xlsx,2026-05-31\n"),
+        "no_key_column": write("name,published_date\na.xlsx,2026-05-30\n"),
+        "symlink_to_etc_passwd": lambda path: path.symlink_to("/etc/passwd"),
+        "nul_byte": write(b"file_name,published_date\na.xlsx,2026-05-30\x00\n"),
+    }
+
+
+@pytest.mark.parametrize("variant", sorted(_override_cases(Path())))
+def test_bad_publication_dates_file_is_quarantined_not_a_crash(variant, fresh, capsys):
+    """Bug 3: publication_dates.csv is a control file under the per-file rules: a bad date, bad bytes,
+    conflicting rows or a symlink (to /etc/passwd) quarantine it with file, row and column; the new ICE
+    sheets whose dates it may set are held back (named, not landed); other sources land."""
+    warehouse, raw, _ = fresh
+    control = raw / "ice_287g_sheets" / "publication_dates.csv"
+    _override_cases(raw)[variant](control)
+    sheet = write_sheet(raw / "ice_287g_sheets" / "participatingAgencies05302026am.xlsx", HEADER_8, _rows(2))
+    ledger = raw / "ledger" / "payments_ledger_extra.csv"
+    ledger.write_text(_ledger_text("Extra Payee,WY,2025-07-15,2025,vehicle,$1.00,,X1,x"))
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    assert rc == EXIT_QUARANTINED, text[-2000:]
+    work = warehouse / "work.duckdb"
+    rejected, landed = _rejected(work), _landed_files(work)
+    rel = control.relative_to(raw).as_posix()
+    assert rel in rejected and rel in text
+    if variant in ("bad_date", "free_text_date", "conflicting_rows"):
+        assert rejected[rel]["row_number"] in (2, 3) and rejected[rel]["column_name"] == "published_date"
+    sheet_rel = sheet.relative_to(raw).as_posix()
+    assert sheet_rel in rejected and "publication_dates.csv" in rejected[sheet_rel]["reason"]
+    assert sheet_rel not in landed and ledger.relative_to(raw).as_posix() in landed
+
+
+def test_publication_dates_in_hidden_folders_or_behind_links_are_never_applied(fresh, capsys):
+    """Bug 3: a publication_dates.csv under `.git/` is ignored like any hidden file (the date comes from
+    the folder), and one reached through a linked folder is listed, not read."""
+    warehouse, raw, _ = fresh
+    folder = raw / "ice_287g_sheets" / "2026-06-02"
+    sheet = write_sheet(folder / "participatingAgencies06022026am.xlsx", HEADER_8, _rows(2))
+    for hidden in (raw / ".git" / "refs", folder / ".cache"):
+        hidden.mkdir(parents=True)
+        (hidden / "publication_dates.csv").write_text(f"file_sha256,published_date\n{sha256(sheet)},2020-01-01\n")
+    outside = raw.parent / "outside_controls"
+    outside.mkdir()
+    (outside / "publication_dates.csv").write_text(f"file_sha256,published_date\n{sha256(sheet)},2020-01-02\n")
+    (raw / "linked_controls").symlink_to(outside, target_is_directory=True)
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    assert rc == EXIT_OK, text[-2000:]
+    assert query(
+        warehouse / "work.duckdb",
+        "select published_date, date_method from raw.load_manifest where file_sha256 = ?",
+        [sha256(sheet)],
+    ) == [(dt.date(2026, 6, 2), "folder")]
+    assert "linked_controls" in text and "symbolic link" in text
+
+
+UNSAFE_TARGETS = [
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "file:///etc/passwd",
+    "file://server/share/moa.pdf",
+    "\\\\server\\share\\moa.pdf",
+    "mailto:someone@example.com",
+    "#Sheet2!A1",
+    "https://nam12.safelinks.protection.outlook.com/?url=javascript%3Aalert(1)&data=x",
+    "https://nam12.safelinks.protection.outlook.com/?url=javascript:alert(1)&data=x",
+    "https://nam12.safelinks.protection.outlook.com/?url=file%3A%2F%2F%2Fetc%2Fpasswd&data=x",
+    "https://web.archive.org/web/2025/javascript:alert(1)",
+    "http://[::1",
+    "https://www.ice.gov/x\x00.pdf",
+]
+SAFE_TARGETS = {
+    "https://www.ice.gov/doclib/287gMOA/a.pdf": "https://www.ice.gov/doclib/287gMOA/a.pdf",
+    "HTTPS://WWW.ICE.GOV/A.PDF": "HTTPS://WWW.ICE.GOV/A.PDF",
+    "https:/www.ice.gov/a.pdf": "https://www.ice.gov/a.pdf",
+    "www.ice.gov/a.pdf": "https://www.ice.gov/a.pdf",
+    "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fa.pdf&data=x": (
+        "https://www.ice.gov/a.pdf"
+    ),
+}
+
+
+def test_only_http_links_become_urls():
+    """Bug 4 (rule): only absolute http(s) addresses with a host become a published URL, also after
+    SafeLinks / Wayback unwrapping; every other scheme, a cell reference or an unparsable address is null."""
+    from ingest.sources.url_safety import published_url
+
+    assert {t: published_url(t) for t in UNSAFE_TARGETS} == dict.fromkeys(UNSAFE_TARGETS)
+    assert {t: published_url(t) for t in SAFE_TARGETS} == SAFE_TARGETS
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['=HYPERLINK("http://evil.example/x","Click me")', "+1+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "＝1+1"],
+)
+def test_csv_cells_that_start_a_formula_are_neutralised(value):
+    """Bug 5 (rule): the OWASP prefixes (=, +, -, @, tab, CR; also LF and full-width forms) get a leading
+    quote in text columns of a CSV export; numbers stay numbers; other text is unchanged."""
+    import duckdb
+
+    from ingest.export_safety import csv_select, neutralise_formula
+
+    con = duckdb.connect()
+    con.execute("create table t (name varchar, amount decimal(14, 2), plain varchar)")
+    con.execute("insert into t values (?, -5.00, 'a = b'), (null, 1, '-')", [value])
+    rows = con.execute(csv_select("t", [("name", "VARCHAR"), ("amount", "DECIMAL(14,2)"), ("plain", "VARCHAR")]))
+    assert rows.fetchall() == [("'" + value, -5, "a = b"), (None, 1, "'-")]
+    assert neutralise_formula(value) == "'" + value and neutralise_formula("Laramie") == "Laramie"
+
+
+def _alias_bomb(levels: int = 8) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels + 1):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]")
+    return "\n".join(lines) + "\ncolumns: {payee_name: payee_name, payment_date: payment_date, amount: *i}\n"
+
+
+MAPPING_BOMBS: dict[str, tuple[bytes, str]] = {
+    "alias_bomb_8_levels": (_alias_bomb().encode(), "aliases"),
+    "merge_key_alias": (
+        b"base: &base {payee_name: payee_name, payment_date: payment_date, amount: amount_usd}\n"
+        b"columns:\n  <<: *base\n",
+        "aliases",
+    ),
+    "deep_nesting": (b"columns: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", "nests too deeply"),
+    "oversized": (b"name: big\n# " + b"x" * 400_000 + b"\n", "at most"),
+    "python_tag": (b"columns: !!python/object/apply:os.system ['echo pwned']\n", "not valid YAML"),
+    "not_utf8": (b"name: caf\xe9\ncolumns: {}\n", "not UTF-8"),
+    "wrong_types": (
+        b"columns: {payee_name: payee_name, payment_date: payment_date, amount: amount_usd}\ndelimiter: [1, 2]\n",
+        "`delimiter` must be",
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(MAPPING_BOMBS))
+def test_hostile_ledger_mapping_is_refused_quickly_by_name(variant, fresh, capsys):
+    """Bug 8: a mapping file is size-limited, parsed without alias expansion and type-checked: a YAML
+    bomb (aliases, merge keys, deep nesting, huge file, python tags, bad bytes, wrong types) quarantines
+    its ledger within seconds, naming the mapping file; other files land."""
+    warehouse, raw, _ = fresh
+    data, says = MAPPING_BOMBS[variant]
+    folder = raw / "ledger_hostile"
+    folder.mkdir()
+    ledger = folder / "payments_ledger_hostile.csv"
+    ledger.write_text(_ledger_text("Hostile Payee,WY,2025-07-15,2025,vehicle,$1.00,,H1,x"))
+    (folder / "ledger_mapping.yaml").write_bytes(data)
+    start = time.perf_counter()
+    rc, text = _ingest(capsys, raw, warehouse)
+    assert time.perf_counter() - start < 20
+    _no_traceback(text)
+    assert rc == EXIT_QUARANTINED, text[-2000:]
+    stored = _rejected(warehouse / "work.duckdb")[ledger.relative_to(raw).as_posix()]
+    assert "ledger_mapping.yaml" in stored["reason"] + text and says in stored["reason"], stored["reason"]
+    assert set(rows_from_file(warehouse / "work.duckdb", sha256(ledger)).values()) == {0}
+
+
+def test_linked_mapping_is_refused_not_followed(fresh, capsys, tmp_path):
+    """Weak spot: a mapping reached through a symbolic link is refused by name (one rule for all
+    control files), whether the link points at a good mapping or at /etc/passwd."""
+    warehouse, raw, _ = fresh
+    good_mapping = tmp_path / "mapping.yaml"
+    good_mapping.write_text("columns: {payee_name: payee_name, payment_date: payment_date, amount: amount_usd}\n")
+    ledgers = []
+    for i, target in enumerate((good_mapping, Path("/etc/passwd"))):
+        folder = raw / f"ledger_linked_{i}"
+        folder.mkdir()
+        ledger = folder / "payments_ledger.csv"
+        ledger.write_text(_ledger_text(f"Linked Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,L{i},x"))
+        (folder / "ledger_mapping.yaml").symlink_to(target)
+        ledgers.append(ledger)
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    rejected = _rejected(warehouse / "work.duckdb")
+    for ledger in ledgers:
+        assert "symbolic link" in rejected[ledger.relative_to(raw).as_posix()]["reason"]
+    assert rc == EXIT_QUARANTINED
+
+
+def test_symlinked_data_files_are_listed_as_skipped_with_the_reason(fresh, capsys, tmp_path):
+    """Weak spot: links to a file, to a folder and dangling links are listed as skipped (not followed),
+    never dropped silently."""
+    warehouse, raw, _ = fresh
+    outside = write_sheet(tmp_path / "elsewhere" / "participatingAgencies06102026am.xlsx", HEADER_8, _rows(2))
+    links = {
+        raw / "participatingAgencies06102026am.xlsx": outside,
+        raw / "linked_folder": outside.parent,
+        raw / "pendingAgencies06102026am.xlsx": tmp_path / "missing.xlsx",
+    }
+    for link, target in links.items():
+        link.symlink_to(target)
+    rc, text = _ingest(capsys, raw, warehouse)
+    _no_traceback(text)
+    assert rc == EXIT_OK, text[-2000:]
+    for link in links:
+        assert f"skipped {link.name}: symbolic link" in text, text[-3000:]
+    assert sha256(outside) not in {
+        r[0] for r in query(warehouse / "work.duckdb", "select file_sha256 from raw.load_manifest")
+    }
+
+
+@pytest.mark.parametrize(
+    ("line_break", "eol"),
+    [("\n", "\n"), ("\n", "\r\n"), ("\n\n", "\n")],
+    ids=["lf", "crlf", "blank_line_inside"],
+)
+def test_ledger_with_quoted_line_breaks_lands_numbered_by_file_line(line_break, eol, fresh, capsys):
+    """Bug 6 and the row-number weak spot: a valid CSV whose quoted values hold line breaks lands (DuckDB
+    refuses quoted newlines with null_padding in its parallel reader), and every line's _row_number is
+    the file line it starts on, also after the multi-line value."""
+    warehouse, raw, _ = fresh
+    ledger = raw / "ledger" / "payments_ledger_multiline.csv"
+    text = _ledger_text(
+        "First Payee,WY,2025-07-15,2025,vehicle,$1.00,,M1,plain",
+        f'Second Payee,WY,2025-07-16,2025,vehicle,$2.00,,M2,"two{line_break}lines"',
+        "Third Payee,WY,2025-07-17,2025,vehicle,$3.00,,M3,after",
+        "Short Payee,WY,2025-07-18,2025,vehicle,$4.00",
+    )
+    ledger.write_bytes(text.replace("\n", eol).encode())
+    rc, out = _ingest(capsys, raw, warehouse)
+    _no_traceback(out)
+    assert rc == EXIT_OK, out[-2000:]
+    rows = query(
+        warehouse / "work.duckdb",
+        "select _row_number, payee_name, description, parse_status from raw.ledger_lines "
+        "where _file_sha256 = ? order by _row_number",
+        [sha256(ledger)],
+    )
+    extra = line_break.count("\n")
+    assert [(r[0], r[1]) for r in rows] == [
+        (2, "First Payee"),
+        (3, "Second Payee"),
+        (4 + extra, "Third Payee"),
+        (5 + extra, "Short Payee"),
+    ]
+    assert rows[1][2] == "two" + line_break.replace("\n", eol) + "lines"
+    assert [r[3] for r in rows] == ["ok"] * 4
+
+
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        ("--5", "more than one sign"),
+        ("-$-5.00", "more than one sign"),
+        ("- -5", "more than one sign"),
+        ("(-5.00)", "more than one sign"),
+        ("$1,000,000,000,000.00", "too large for DECIMAL(14,2)"),
+        ("99999999999999", "too large for DECIMAL(14,2)"),
+    ],
+)
+def test_ledger_amounts_with_two_signs_or_too_large_are_rejected_with_the_reason(amount, says, fresh, capsys):
+    """Weak spot: `--5` was read as -5.00 and an amount beyond DECIMAL(14,2) was "not a money value"."""
+    warehouse, raw, _ = fresh
+    ledger = raw / "ledger" / "payments_ledger_amounts.csv"
+    ledger.write_text(_ledger_text(f'Amount Payee,WY,2025-07-15,2025,vehicle,"{amount}",,A1,x'))
+    rc, out = _ingest(capsys, raw, warehouse)
+    assert rc == EXIT_OK, out[-2000:]
+    [(status, reason, amount_usd)] = query(
+        warehouse / "work.duckdb",
+        "select parse_status, reject_reason, amount_usd from raw.ledger_lines where _file_sha256 = ?",
+        [sha256(ledger)],
+    )
+    assert (status, amount_usd) == ("rejected", None) and says in reason and amount in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("encode", "says"),
+    [
+        (lambda t: t.encode("utf-16"), "UTF-16-LE (byte-order mark)"),
+        (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "UTF-16-BE (byte-order mark)"),
+        (lambda t: t.encode("utf-16-le"), "UTF-16-LE (NUL bytes, no mark)"),
+        (lambda t: t.encode("utf-32"), "UTF-32-LE (byte-order mark)"),
+    ],
+    ids=["utf16le_bom", "utf16be_bom", "utf16le_no_bom", "utf32"],
+)
+def test_ledger_in_another_encoding_is_refused_naming_the_encoding(encode, says, fresh, capsys):
+    """Weak spot: a UTF-16/32 ledger's message named NUL-filled headers; now it names the encoding."""
+    warehouse, raw, _ = fresh
+    ledger = raw / "ledger" / "payments_ledger_wide.csv"
+    ledger.write_bytes(encode(_ledger_text("Wide Payee,WY,2025-07-15,2025,vehicle,$1.00,,W1,x")))
+    rc, out = _ingest(capsys, raw, warehouse)
+    _no_traceback(out)
+    assert rc == EXIT_QUARANTINED, out[-2000:]
+    reason = _rejected(warehouse / "work.duckdb")[ledger.relative_to(raw).as_posix()]["reason"]
+    assert says in reason and "\x00" not in reason, reason
+
+
+@pytest.mark.parametrize("folder", ["o'brien wh", 'say "hi" wh', "a'); drop table x; -- wh", "[bold]wh"])
+def test_publish_into_a_warehouse_path_with_quotes(folder, built_sample_warehouse, tmp_path, capsys):
+    """Bug 7: quotes (and markup) in the warehouse path never reach SQL or the console unquoted."""
+    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / folder)
+    rc = main(["publish", "--warehouse-dir", str(warehouse)])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    _no_traceback(text)
+    assert rc == EXIT_OK, text[-2000:]
+    assert query(warehouse / "marts.duckdb", "select count(*) from dim_publications")[0][0] > 0
+    assert (warehouse / "exports" / "dim_publications.csv").exists()
+
+
+HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(120)"
+
+
+@pytest.mark.parametrize("command", ["ingest", "build", "publish"])
+def test_a_second_writer_is_told_another_build_holds_the_warehouse(command, fresh, capsys):
+    """Weak spot: while another process holds the work file, ingest / build / publish exit 4 with one
+    clear line (no lock traceback) and the publication stays as it was."""
+    warehouse, raw, before = fresh
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(warehouse / "work.duckdb")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        args = [command, "--warehouse-dir", str(warehouse)] + ([] if command == "publish" else ["--raw-dir", str(raw)])
+        rc = main(args)
+        out = capsys.readouterr()
+        text = " ".join((out.out + out.err).split())
+        debug_rc = main([*args, "--debug"])  # --debug adds the traceback to the same one-line message
+        debug = capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    _no_traceback(text)
+    assert rc == EXIT_BUSY, text[-2000:]
+    assert debug_rc == EXIT_BUSY and "Traceback" in debug and "another build holds this warehouse" in debug
+    assert "another build holds this warehouse" in text and "the previous publication is untouched" in text
+    assert Publication.of(warehouse) == before
+
+
+def _limited_run(args: list[str], max_file_bytes: int) -> subprocess.CompletedProcess:
+    """Run the CLI with files limited to max_file_bytes (writes beyond fail with EFBIG, as on a full disk)."""
+    import resource
+    import signal
+
+    from warehouse_support import ICE287G, cli_env
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    return subprocess.run(
+        [str(ICE287G), *args], capture_output=True, text=True, env=cli_env(), preexec_fn=limit, timeout=300
+    )
+
+
+@pytest.mark.parametrize("command", ["ingest", "publish"])
+def test_full_disk_ends_in_one_message_and_leaves_the_publication(command, fresh):
+    """Weak spot: a full disk (here: a file-size limit, EFBIG) during ingest or publish ends in one message
+    naming the problem, exit 5, "previous publication is untouched", nothing partial landed."""
+    warehouse, raw, before = fresh
+    work = warehouse / "work.duckdb"
+    big = write_sheet(
+        raw / "ice_287g_sheets" / "2026-06-20" / "participatingAgencies06202026am.xlsx", HEADER_8, _rows(300)
+    )
+    manifest_before = query(work, "select count(*) from raw.load_manifest")
+    args = [command, "--warehouse-dir", str(warehouse)] + (["--raw-dir", str(raw)] if command == "ingest" else [])
+    result = _limited_run(args, max_file_bytes=work.stat().st_size if command == "ingest" else 64 * 1024)
+    text = " ".join((result.stdout + result.stderr).split())
+    _no_traceback(text)
+    assert result.returncode == EXIT_WAREHOUSE, text[-3000:]
+    assert "cannot write" in text and "the previous publication is untouched" in text
+    assert Publication.of(warehouse) == before
+    # all or nothing: a file committed before the disk filled is whole (DuckDB replays its log), else absent
+    landed = rows_from_file(work, sha256(big))
+    manifest = query(work, "select count(*) from raw.load_manifest")[0][0]
+    if landed["load_manifest"]:
+        assert landed["ice_participating_rows"] == 300 and manifest == manifest_before[0][0] + 1
+    else:
+        assert set(landed.values()) == {0} and manifest == manifest_before[0][0]
+
+
+FORMULA_NAMES = [
+    '=HYPERLINK("http://evil.example/x","Click me")',
+    "+1+cmd|' /C calc'!A0 Sheriff",
+    "-2+3 Police Department",
+    "@SUM(1+1) Sheriff's Office",
+    "\t=1+2 Tab County Sheriff",
+    "\r=1+3 CR County Sheriff",
+    "＝1+4 Fullwidth Sheriff",
+]
+CONTROL_NAMES = {  # sharedStrings escapes (Excel writes control characters as _xHHHH_)
+    "Ansi Red County Sheriff": "_x001B_[31mAnsi Red_x001B_[0m County Sheriff",
+    "Nul Bell County Sheriff": "Nul_x0000_ Bell_x0007_ County Sheriff",
+    "Backspace County Sheriff": "Backspace_x0008__x0008_ County Sheriff",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+CONTROL = __import__("re").compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _hostile_sheet(path: Path) -> None:
+    from xml.sax.saxutils import escape as xml_escape
+
+    from ingest.sample.xlsx_writer import Cell
+
+    # text cells (openpyxl would store "=..." as a formula), placed by name into the shared strings
+    escaped = {f"Formula Placeholder {i}": xml_escape(name) for i, name in enumerate(FORMULA_NAMES)}
+    escaped = {k: v.replace("\t", "_x0009_").replace("\r", "_x000D_") for k, v in escaped.items()}
+    escaped.update(CONTROL_NAMES)
+    targets = [*UNSAFE_TARGETS[:6], UNSAFE_TARGETS[11]]
+    rows = [
+        row8(key, signed=dt.date(2025, 6, 1) + dt.timedelta(days=i), moa=Cell("link", hyperlink=target))
+        for i, (key, target) in enumerate(zip(list(escaped)[: len(targets)], targets, strict=True))
+    ]
+    rows += [row8(key, signed=dt.date(2025, 7, 1) + dt.timedelta(days=i)) for i, key in enumerate(CONTROL_NAMES)]
+    data = write_sheet(path, HEADER_8, rows).read_bytes()  # Excel-style shared strings
+    strings = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+    for key, value in escaped.items():
+        strings = strings.replace(f">{key}<".encode(), f">{value}<".encode())
+    path.write_bytes(_rezip(data, replace={"xl/sharedStrings.xml": strings}))
+
+
+@pytest.mark.slow
+def test_hostile_values_land_as_printed_and_are_neutralised_where_published(fresh, capsys):
+    """Bugs 4, 5, 9 end to end: unsafe link schemes, formula-prefixed names and payees, and control
+    characters land in raw exactly as printed; the build passes; no published URL is anything but
+    http(s); no text cell of any CSV export starts a formula (numbers stay numbers) while marts.duckdb
+    and Parquet keep the true value; no published text holds a control character; every such cell is
+    listed in intermediate.int_review__unsafe_cells."""
+    import csv as csv_module
+
+    warehouse, raw, _ = fresh
+    sheet = raw / "ice_287g_sheets" / "2026-06-30" / "participatingAgencies06302026am.xlsx"
+    _hostile_sheet(sheet)
+    ledger = raw / "ledger" / "payments_ledger_hostile_values.csv"
+    ledger.write_text(
+        _ledger_text(
+            '"=HYPERLINK(""http://evil.example/x"",""Click me"")",WY,2025-07-15,2025,vehicle,"-$1,325.00",,=1+1,x',
+            '@SUM(A1) Payee,WY,2025-07-16,2025,vehicle,"$5.00",,+D2,"-refund"',
+            "\x1b[31mAnsi Payee\x1b[0m,WY,2025-07-17,2025,vehicle,$6.00,,D3,nul\x00here",
+        )
+    )
+    rc, text = _build(capsys, raw, warehouse, "--strict")
+    _no_traceback(text)
+    assert rc == EXIT_OK, text[-3000:]
+    work, marts = warehouse / "work.duckdb", warehouse / "marts.duckdb"
+    printed = {r[0] for r in query(work, "select law_enforcement_agency from raw.ice_participating_rows")}
+    assert set(FORMULA_NAMES) <= printed and "Nul\x00 Bell\x07 County Sheriff" in printed  # raw: as printed
+    urls = query(marts, "select moa_url from fct_agreements where moa_url is not null")
+    assert urls and all(u.startswith(("https://", "http://")) for (u,) in urls)
+    names = {r[0] for r in query(marts, "select agency_name from dim_agencies")}
+    assert '=HYPERLINK("http://evil.example/x","Click me")' in names  # the database keeps the true value
+    # control characters: stripped where staging cleans, visible symbols where a printed value is shown
+    assert {"␛[31mAnsi Red␛[0m County Sheriff", "Nul␀ Bell␇ County Sheriff"} <= names
+    tables = query(
+        marts,
+        "select c.table_name, c.column_name, c.data_type from duckdb_columns() as c "
+        "inner join duckdb_tables() as t using (database_name, schema_name, table_name) "
+        "where c.schema_name = 'main' and c.database_name = 'marts'",
+    )
+    text_columns: dict[str, set[str]] = {}
+    for table, column, data_type in tables:
+        if data_type == "VARCHAR":
+            text_columns.setdefault(table, set()).add(column)
+    for table, columns in text_columns.items():
+        for column in columns:
+            bad = query(
+                marts,
+                f'select "{column}" from "{table}" where regexp_matches("{column}", ?) limit 1',
+                [CONTROL.pattern],
+            )
+            assert not bad, (table, column, bad)
+        export = warehouse / "exports" / f"{table}.csv"
+        if table == "build_info":
+            continue
+        with open(export, newline="", encoding="utf-8") as fh:
+            for row in csv_module.DictReader(fh):
+                for column, value in row.items():
+                    if column in columns:
+                        assert not value.startswith(FORMULA_START), (table, column, value)
+    with open(warehouse / "exports" / "fct_payments.csv", newline="", encoding="utf-8") as fh:
+        amounts = [r["amount_usd"] for r in csv_module.DictReader(fh)]
+    assert "-1325.00" in amounts  # a number stays a number
+    parquet = warehouse / "exports" / "dim_agencies.parquet"
+    assert query(marts, f"select count(*) from read_parquet('{parquet}') where agency_name like '=HYPERLINK%'") == [
+        (1,)
+    ]
+    review = query(
+        work, "select method, column_name, value_printed, resolved_to from intermediate.int_review__unsafe_cells"
+    )
+    by_method: dict[str, list] = {}
+    for method, column, value, resolved in review:
+        by_method.setdefault(method, []).append((column, value, resolved))
+    assert {("moa_link_target", "javascript:alert(document.cookie)", None)} <= set(by_method["unsafe_url_scheme"])
+    assert len(by_method["unsafe_url_scheme"]) == 7
+    formula = {(c, v) for c, v, _ in by_method["formula_prefix"]}
+    assert ("law_enforcement_agency", FORMULA_NAMES[0]) in formula and ("document_id", "=1+1") in formula
+    assert ("payee_name", "@SUM(A1) Payee") in formula
+    control = {(c, r) for c, _, r in by_method["control_characters"]}
+    assert ("law_enforcement_agency", "Ansi Red County Sheriff") in control and ("payee_name", "Ansi Payee") in control
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    result = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+@pytest.mark.parametrize("command", ["ingest", "publish"])
+def test_read_only_warehouse_ends_in_one_message(command, fresh, capsys):
+    """Weak spot: a warehouse that cannot be written (here: immutable files, which stop root too) ends
+    ingest / publish with one line, exit 5 and "previous publication is untouched"."""
+    warehouse, raw, before = fresh
+    write_sheet(raw / "ice_287g_sheets" / "2026-07-01" / "participatingAgencies07012026am.xlsx", HEADER_8, _rows())
+    frozen = [warehouse / "work.duckdb"] if command == "ingest" else [warehouse / "publications", warehouse]
+    if not _chattr("+i", *frozen):
+        pytest.skip("chattr +i is not available here (needs a filesystem with attributes and CAP_LINUX_IMMUTABLE)")
+    try:
+        args = [command, "--warehouse-dir", str(warehouse)] + (["--raw-dir", str(raw)] if command == "ingest" else [])
+        rc = main(args)
+        out = capsys.readouterr()
+        text = " ".join((out.out + out.err).split())
+    finally:
+        _chattr("-i", *frozen)
+    _no_traceback(text)
+    assert rc == EXIT_WAREHOUSE, text[-2000:]
+    assert "cannot" in text and "the previous publication is untouched" in text
+    assert Publication.of(warehouse) == before
