@@ -15,12 +15,20 @@
             {{ expr }},
             '\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])', '', 'g'
         ),
-        '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]', '', 'g'
+        '[{{ first_control_character() }}-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]', '', 'g'
     )
 {%- endmacro %}
 
+{% macro first_control_character() -%}
+    {#- NUL (\x00) in a regex class; on PostgreSQL, where text cannot hold NUL at all (chr(0) is an
+        error there), the class starts at \x01. -#}
+    {{- '\\x01' if target.type == 'postgres' else '\\x00' -}}
+{%- endmacro %}
+
 {% macro control_character_codes() -%}
-    {{ return(range(0, 9) | list + [11, 12] + range(14, 32) | list + [127]) }}
+    {#- C0 controls except tab, LF, CR, plus DEL; NUL only where text can hold it (not PostgreSQL). -#}
+    {%- set first = 1 if target.type == 'postgres' else 0 -%}
+    {{ return(range(first, 9) | list + [11, 12] + range(14, 32) | list + [127]) }}
 {%- endmacro %}
 
 {% macro printable_text(expr) -%}
@@ -38,7 +46,7 @@
 
 {% macro has_control_characters(expr) -%}
     {#- True when the text holds a C0/C1 control character other than tab, line feed, carriage return. -#}
-    ({{ expr }} <> regexp_replace({{ expr }}, '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]', '', 'g'))
+    ({{ expr }} <> regexp_replace({{ expr }}, '[{{ first_control_character() }}-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]', '', 'g'))
 {%- endmacro %}
 
 {% macro has_formula_prefix(expr) -%}

@@ -80,6 +80,12 @@ def rewrite(path: Path) -> int:
     for _name_line, key_line, key, found, add, indent in sorted(changes, reverse=True):
         pad = " " * indent
         line = lines[key_line]
+        inline = re.search(rf"(,\s*){key}:\s*\[([^\]]*)\]", line) if line.lstrip().startswith("- {") else None
+        if inline and not add:  # a column written as one flow mapping: drop the covered tests in place
+            items = [i.strip() for i in inline.group(2).split(",") if i.strip() and i.strip() not in found]
+            kept = f"{inline.group(1)}{key}: [{', '.join(items)}]" if items else ""
+            lines[key_line] = line[: inline.start()] + kept + line[inline.end() :]
+            continue
         flow = re.match(rf"^(\s*){key}:\s*\[(.*)\]\s*$", line)
         if flow:
             items = [i.strip() for i in flow.group(2).split(",") if i.strip() and i.strip() not in found]

@@ -70,7 +70,7 @@ ranked as (
     from spellings
 ),
 
-groups as (
+moa_groups as (
     select
         state_code,
         support_type,
@@ -91,24 +91,24 @@ moves as (
         ranked.support_type,
         ranked.signed_date,
         ranked.name_key,
-        groups.moved_to_name_key,
-        groups.moved_to_agency_name,
+        moa_groups.moved_to_name_key,
+        moa_groups.moved_to_agency_name,
         ranked.first_printed_seq,
         ranked.last_printed_seq,
         row_number() over (
             partition by ranked.state_code, ranked.support_type, ranked.signed_date, ranked.name_key
-            order by groups.moved_to_last_printed_seq desc, groups.moved_to_name_key asc
+            order by moa_groups.moved_to_last_printed_seq desc, moa_groups.moved_to_name_key asc
         ) as destination_rank
     from ranked
-    inner join groups
+    inner join moa_groups
         on
-            ranked.state_code = groups.state_code
-            and ranked.support_type = groups.support_type
-            and ranked.signed_date = groups.signed_date
-            and ranked.moa_file = groups.moa_file
+            ranked.state_code = moa_groups.state_code
+            and ranked.support_type = moa_groups.support_type
+            and ranked.signed_date = moa_groups.signed_date
+            and ranked.moa_file = moa_groups.moa_file
     where
-        groups.n_overlaps = 0
-        and ranked.name_key <> groups.moved_to_name_key
+        moa_groups.n_overlaps = 0
+        and ranked.name_key <> moa_groups.moved_to_name_key
 ),
 
 renames as (
@@ -149,6 +149,22 @@ candidates as (
     from renames
 ),
 
+candidates_ranked as (
+    select
+        candidates.state_code,
+        candidates.support_type,
+        candidates.signed_date,
+        candidates.name_key,
+        candidates.moved_to_name_key,
+        candidates.moved_to_agency_name,
+        candidates.move_rule,
+        row_number() over (
+            partition by candidates.state_code, candidates.support_type, candidates.signed_date, candidates.name_key
+            order by candidates.rule_priority asc, candidates.moved_to_name_key asc
+        ) as rule_rank
+    from candidates
+),
+
 one_step as (
     select
         state_code,
@@ -158,20 +174,13 @@ one_step as (
         moved_to_name_key,
         moved_to_agency_name,
         move_rule
-    from (
-        select
-            candidates.*,
-            row_number() over (
-                partition by candidates.state_code, candidates.support_type, candidates.signed_date, candidates.name_key
-                order by candidates.rule_priority, candidates.moved_to_name_key
-            ) as rule_rank
-        from candidates
-    ) as ranked_candidates
+    from candidates_ranked
     where rule_rank = 1
 ),
 
 {#- follow chains A -> B -> C (a bounded number of hops keeps it portable; longer chains are not seen) -#}
 {%- set hops = 4 %}
+
 chained as (
     select
         step0.state_code,
@@ -181,25 +190,26 @@ chained as (
         step0.move_rule,
         coalesce(
             {%- for i in range(hops, 0, -1) %}
-            step{{ i }}.moved_to_name_key,
+                step{{ i }}.moved_to_name_key,
             {%- endfor %}
             step0.moved_to_name_key
         ) as moved_to_name_key,
         coalesce(
             {%- for i in range(hops, 0, -1) %}
-            step{{ i }}.moved_to_agency_name,
+                step{{ i }}.moved_to_agency_name,
             {%- endfor %}
             step0.moved_to_agency_name
         ) as moved_to_agency_name
-    from one_step as step0
-    {%- for i in range(1, hops + 1) %}
-    left join one_step as step{{ i }}
-        on
-            step{{ i - 1 }}.state_code = step{{ i }}.state_code
-            and step{{ i - 1 }}.support_type = step{{ i }}.support_type
-            and step{{ i - 1 }}.signed_date = step{{ i }}.signed_date
-            and step{{ i - 1 }}.moved_to_name_key = step{{ i }}.name_key
-    {%- endfor %}
+    from
+        one_step as step0
+        {%- for i in range(1, hops + 1) %}
+        left join one_step as step{{ i }}
+            on
+                step{{ i - 1 }}.state_code = step{{ i }}.state_code
+                and step{{ i - 1 }}.support_type = step{{ i }}.support_type
+                and step{{ i - 1 }}.signed_date = step{{ i }}.signed_date
+                and step{{ i - 1 }}.moved_to_name_key = step{{ i }}.name_key
+            {%- endfor %}
 ),
 
 spans as (

@@ -105,13 +105,18 @@ order_keys as (
 date_checks as (
     select
         kinds.publication_kind,
-        (select count(*) from shared_dates where shared_dates.publication_kind = kinds.publication_kind)
+        (
+            select count(*) from shared_dates
+            where shared_dates.publication_kind = kinds.publication_kind)
             as n_shared_dates,
-        (select count(*) from order_keys where order_keys.publication_kind = kinds.publication_kind)
-            + (
-                select count(*) from publications
-                where publications.publication_kind = kinds.publication_kind and publications.published_at is null
-            ) as n_order_ties,
+        (
+            select count(*) from order_keys
+            where order_keys.publication_kind = kinds.publication_kind
+        )
+        + (
+            select count(*) from publications
+            where publications.publication_kind = kinds.publication_kind and publications.published_at is null
+        ) as n_order_ties,
         (
             select count(*) from publications
             where

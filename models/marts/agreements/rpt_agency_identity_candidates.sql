@@ -29,8 +29,8 @@ renames_detected as (
     where rename_rule = 'possible_rename'
 ),
 
-{#- a spelling of a batch whose agreement continues under another spelling of the same agency (merged
-    by the spelling rules) is no rename candidate: keep pairs where neither side is so matched -#}
+{# a spelling of a batch whose agreement continues under another spelling of the same agency (merged
+    by the spelling rules) is no rename candidate: keep pairs where neither side is so matched #}
 renames_resolved as (
     select
         renames_detected.state_code,
@@ -39,12 +39,14 @@ renames_resolved as (
         leaving_alias.agency_id as leaving_agency_id,
         arriving_alias.agency_id as arriving_agency_id,
         max(case when leaving_alias.agency_id = arriving_alias.agency_id then 1 else 0 end) over (
-            partition by renames_detected.state_code, renames_detected.support_type, renames_detected.signed_date,
-            renames_detected.change_seq, renames_detected.leaving_name_key
+            partition by
+                renames_detected.state_code, renames_detected.support_type, renames_detected.signed_date,
+                renames_detected.change_seq, renames_detected.leaving_name_key
         ) as is_leaving_matched,
         max(case when leaving_alias.agency_id = arriving_alias.agency_id then 1 else 0 end) over (
-            partition by renames_detected.state_code, renames_detected.support_type, renames_detected.signed_date,
-            renames_detected.change_seq, renames_detected.arriving_name_key
+            partition by
+                renames_detected.state_code, renames_detected.support_type, renames_detected.signed_date,
+                renames_detected.change_seq, renames_detected.arriving_name_key
         ) as is_arriving_matched
     from renames_detected
     inner join agency_aliases as leaving_alias

@@ -429,18 +429,33 @@ def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fres
     assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [(0,)]
 
 
-def test_two_files_claiming_the_same_publication_date_fail_the_build(fresh, capsys):
-    """Both files land (neither is broken), but the QA invariant fails dbt build: nothing is published."""
+def test_two_files_published_the_same_day_are_both_publications_in_order(fresh, capsys):
+    """ICE publishes am, mid and pm versions on one day: both files land and publish as publications of
+    one date, ordered by published_at (am before pm), and the order is total (README: publication dates).
+    (Round 1 failed the build here; issue 10 made several publications a day normal.)"""
     warehouse, raw, before = fresh
     folder = "ice_287g_sheets/2026-04-30"
     write_sheet(raw / folder / "participatingAgencies04302026am.xlsx", HEADER_8, _rows(3))
     write_sheet(raw / folder / "participatingAgencies04302026pm.xlsx", HEADER_8, _rows(4))
     rc, text = _build(capsys, raw, warehouse)
-    assert rc == EXIT_FAILED, text[-2000:]
-    assert "published_dates_unique_unless_flagged [participating]" in text
-    assert "participatingAgencies04302026am.xlsx" in text and "participatingAgencies04302026pm.xlsx" in text
-    assert "the previous publication is untouched" in text
-    assert Publication.of(warehouse) == before
+    assert rc == EXIT_OK, text[-2000:]
+    assert Publication.of(warehouse) != before
+    rows = query(
+        warehouse / "marts.duckdb",
+        "select file_name, published_date, published_at, publication_seq, is_latest from dim_publications "
+        "where kind = 'participating' and published_date = date '2026-04-30' order by publication_seq",
+    )
+    assert [r[0] for r in rows] == ["participatingAgencies04302026am.xlsx", "participatingAgencies04302026pm.xlsx"]
+    assert [r[2].hour for r in rows] == [9, 17]
+    assert rows[1][3] == rows[0][3] + 1 and rows[1][4] is True
+    qa = dict(
+        query(
+            warehouse / "marts.duckdb",
+            "select check_name, status from rpt_qa_summary where scope = 'participating' "
+            "and check_name in ('publication_order_total', 'days_with_several_publications')",
+        )
+    )
+    assert qa == {"publication_order_total": "pass", "days_with_several_publications": "info"}
 
 
 # --- quirks that are not errors: they land as printed and are counted -------------------------
