@@ -795,7 +795,7 @@ HEADER_PENDING_ROW = ["TEXAS", "Placeholder PD", "Municipality", "Travis County"
 BAD_NAME_BYTES = [b"\xff\xfe", b"\x80", b"\xc3(", b"\xed\xa0\x80", b"\xe2\x28\xa1"]
 
 
-def test_file_names_that_are_not_utf8_land_or_are_refused_by_name(fresh, capsys):
+def test_file_names_that_are_not_utf8_land_under_an_escaped_name(fresh, capsys):
     """Bug 2: names with undecodable bytes (several kinds) never crash the run: xlsx and CSV files land
     under their name with the bytes shown as ``\\xff`` (DuckDB reads a CSV through a plain-named link);
     the good files land."""
