@@ -47,6 +47,7 @@ sample: $(VENV)/.installed
 # Ingest of ../shared/ice_287g_archive and of realdata's ICE sheets beside the calamine floor (bench/README.md).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_archive.py --skip-build $(BENCH_ARGS)
+	$(BIN)/python bench/bench_build.py
 
 docs: $(VENV)/.installed
 	ICE287G_DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/work.duckdb $(BIN)/dbt docs generate --profiles-dir profiles

@@ -1,0 +1,86 @@
+"""Benchmark: the build rows of issue 11 — `make build` on the sample, its dbt build alone, and one new
+ICE sheet added to a built warehouse (`ice287g build` end to end).
+
+Prints measured figures beside their targets; asserts nothing (timing targets live here, not in tests).
+Usage: .venv/bin/python bench/bench_build.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ICE287G = Path(sys.executable).with_name("ice287g")
+
+
+def _build(raw: Path, wh: Path) -> tuple[float, float]:
+    """Wall seconds of `ice287g build` and the dbt part of it (from dbt's run_results.json)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [str(ICE287G), "build", "--raw-dir", str(raw), "--warehouse-dir", str(wh)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"build failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+    results = json.loads((wh / "dbt_target" / "run_results.json").read_text())
+    return wall, float(results["elapsed_time"])
+
+
+def _new_sheet(raw: Path) -> Path:
+    """A copy of the sample's newest participating sheet under a later date folder, one row changed."""
+    from openpyxl import load_workbook
+
+    sheets = sorted(raw.rglob("participatingAgencies*.xlsx"))
+    newest = sheets[-1]
+    dest = raw / "ice_287g_sheets" / "2031-01-15" / "participatingAgencies01152031am.xlsx"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb = load_workbook(newest)
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows(min_row=2):
+        if row[1].value:
+            row[1].value = f"{row[1].value} (bench)"
+            break
+    wb.save(dest)
+    return dest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        full, dbt, new = [], [], []
+        for i in range(args.runs):
+            raw = tmp / f"raw{i}"
+            shutil.copytree(REPO / "data" / "sample", raw)
+            wh = tmp / f"wh{i}"
+            wall, dbt_s = _build(raw, wh)
+            full.append(wall)
+            dbt.append(dbt_s)
+            _new_sheet(raw)
+            wall_new, _ = _build(raw, wh)
+            new.append(wall_new)
+        rows.append(("`make build` on the sample, .venv present (fresh warehouse)", full, "<= 30 s"))
+        rows.append(("dbt build of the sample (dbt's elapsed time)", dbt, "<= 20 s"))
+        rows.append(("one new ICE sheet into the built sample warehouse, `ice287g build`", new, "<= 15 s"))
+    print("| figure | runs (s) | target |")
+    print("|---|---|---|")
+    for name, values, target in rows:
+        print(f"| {name} | {' / '.join(f'{v:.1f}' for v in values)} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
