@@ -23,19 +23,15 @@ import pyarrow.parquet as pq
 
 from ingest.dictionary import TableDoc, exports_readme, write_dictionary_csv
 from ingest.export_safety import csv_select
-from ingest.sql import quote_literal
+from ingest.sql import quote_ident, quote_literal
 
 BOM = b"\xef\xbb\xbf"
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def order_by(table: TableDoc) -> str:
     """ORDER BY clause: the primary key, then every column (a total, repeatable order)."""
     keys = list(table.primary_key) + [c.name for c in table.columns if c.name not in table.primary_key]
-    return ", ".join(f"{_q(k)} asc nulls last" for k in keys)
+    return ", ".join(f"{quote_ident(k)} asc nulls last" for k in keys)
 
 
 def parquet_schema_metadata(table: TableDoc) -> dict[bytes, bytes]:
@@ -76,6 +72,11 @@ def write_exports(
     export_dir.mkdir(parents=True, exist_ok=True)
     marts = [t for t in tables if t.dbt_schema == "marts"]
     for table in marts:
-        write_table(con, f"{_q(database)}.{_q(table.published_schema)}.{_q(table.name)}", table, export_dir)
+        write_table(
+            con,
+            f"{quote_ident(database)}.{quote_ident(table.published_schema)}.{quote_ident(table.name)}",
+            table,
+            export_dir,
+        )
     write_dictionary_csv(marts, export_dir / "dictionary.csv")
     (export_dir / "README.md").write_text(exports_readme(marts, info), encoding="utf-8")

@@ -20,7 +20,7 @@ from ingest.errors import IngestError, NotThisSource, WarehouseWriteError
 from ingest.safe_text import fs_text
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
-from ingest.sources.ice_dates import PublicationDate, decide, read_name_against
+from ingest.sources.ice_dates import PublicationDate, decide, read_name, read_name_against
 from ingest.validation import failure_of, validate_many
 
 CORRECTED_NAME_METHODS = ("filename_year_rolled", "filename_digits_repaired")
@@ -118,11 +118,6 @@ def _raw_dirs(raw_dir: Path | Sequence[Path]) -> list[Path]:
         if not d.is_dir():
             raise RawDirError(f"raw directory is not a directory: {d}")
     return dirs
-
-
-def scan_all(raw_dir: Path | Sequence[Path]) -> list[tuple[Path, Path]]:
-    """(raw directory, file) for every file of every raw directory, in the order given then by path."""
-    return [(d, p) for d in _raw_dirs(raw_dir) for p in scan(d)]
 
 
 def ingest_dir(
@@ -225,8 +220,6 @@ def redate_publications(con, overrides: dict[str, dt.date]) -> int:
 
 
 def _stamp_key(path: PurePosixPath) -> str | None:
-    from ingest.sources.ice_dates import read_name
-
     return read_name(path.name).stamp_key
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.sql import quote_ident
+
 # DuckDB type -> PostgreSQL type (the published marts and raw tables use only these).
 _SIMPLE_TYPES = {
     "VARCHAR": "text",
@@ -57,11 +59,6 @@ def pg_type(duckdb_type: str) -> str:
     raise PostgresCopyError(f"no PostgreSQL mapping for DuckDB type {duckdb_type}")
 
 
-def qident(name: str) -> str:
-    """A PostgreSQL (and DuckDB) quoted identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 @dataclass(frozen=True)
 class Column:
     """One column as DuckDB reports it, with its PostgreSQL type."""
@@ -87,9 +84,9 @@ def duckdb_columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, t
 
 def create_table_sql(qualified: str, columns: list[Column], primary_key: list[str] | None = None) -> str:
     """``create table`` DDL for PostgreSQL (primary key added when given)."""
-    parts = [f"{qident(c.name)} {c.pg_type}" for c in columns]
+    parts = [f"{quote_ident(c.name)} {c.pg_type}" for c in columns]
     if primary_key:
-        parts.append(f"primary key ({', '.join(qident(c) for c in primary_key)})")
+        parts.append(f"primary key ({', '.join(quote_ident(c) for c in primary_key)})")
     return f"create table {qualified} ({', '.join(parts)})"
 
 
@@ -107,7 +104,7 @@ def copy_select(
     path = Path(name)
     try:
         duck.execute(f"copy ({select_sql}) to '{path.as_posix()}' (format csv, header false)")
-        cols = ", ".join(qident(c) for c in column_names)
+        cols = ", ".join(quote_ident(c) for c in column_names)
         with pg_cursor.copy(f"copy {qualified} ({cols}) from stdin (format csv)") as copy, open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 copy.write(chunk)

@@ -29,7 +29,8 @@ from pathlib import Path
 import duckdb
 
 from ingest import dictionary
-from ingest.postgres_copy import Column, copy_select, create_table_sql, duckdb_columns, qident
+from ingest.postgres_copy import Column, copy_select, create_table_sql, duckdb_columns
+from ingest.sql import quote_ident, quote_literal
 
 DEFAULT_SCHEMA = "marts"
 DEFAULT_REFERENCE_SCHEMA = "reference"
@@ -50,10 +51,6 @@ class PostgresPublishResult:
     seconds: float = 0.0
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _drop_schemas(cur, pg, names: list[str], lock_timeout: str) -> list[str]:
     """Drop each schema (cascade) with a lock timeout; returns those that could not be dropped yet."""
     import psycopg
@@ -62,8 +59,8 @@ def _drop_schemas(cur, pg, names: list[str], lock_timeout: str) -> list[str]:
     for name in names:
         try:
             with pg.transaction():
-                cur.execute(f"set local lock_timeout = {_literal(lock_timeout)}")
-                cur.execute(f"drop schema if exists {qident(name)} cascade")
+                cur.execute(f"set local lock_timeout = {quote_literal(lock_timeout)}")
+                cur.execute(f"drop schema if exists {quote_ident(name)} cascade")
         except psycopg.errors.LockNotAvailable:
             left.append(name)
     return left
@@ -103,7 +100,7 @@ def publish_postgres(
     loading = {src: f"{dst}__load_{token}" for src, dst in target_of.items()}
     duck = duckdb.connect()
     try:
-        duck.execute(f"attach {_literal(marts_db.as_posix())} as published (read_only)")
+        duck.execute(f"attach {quote_literal(marts_db.as_posix())} as published (read_only)")
         publication = duck.execute("select value from published.main.build_info where key = 'publication'").fetchone()[
             0
         ]
@@ -123,41 +120,43 @@ def publish_postgres(
             try:
                 cur.execute("select 1 from pg_roles where rolname = %s", [reader_role])
                 if cur.fetchone() is None:
-                    cur.execute(f"create role {qident(reader_role)} nologin")
+                    cur.execute(f"create role {quote_ident(reader_role)} nologin")
                 for src, name in loading.items():
-                    cur.execute(f"create schema {qident(name)}")
+                    cur.execute(f"create schema {quote_ident(name)}")
                     cur.execute(
-                        f"comment on schema {qident(name)} is "
-                        f"{_literal(f'ice287g publication {publication} ({target_of[src]}); read-only for BI')}"
+                        f"comment on schema {quote_ident(name)} is "
+                        f"{quote_literal(f'ice287g publication {publication} ({target_of[src]}); read-only for BI')}"
                     )
                 with tempfile.TemporaryDirectory(prefix="ice287g-pgcopy-") as tmp:
                     for src_schema, table, comment in tables:
                         columns = duckdb_columns(duck, "published", src_schema, table)
                         doc = docs.get((src_schema, table))
                         key = ["key"] if table == "build_info" else (doc.primary_key if doc else [])
-                        qualified = f"{qident(loading[src_schema])}.{qident(table)}"
+                        qualified = f"{quote_ident(loading[src_schema])}.{quote_ident(table)}"
                         cur.execute(create_table_sql(qualified, columns, key))
                         _comment(cur, qualified, comment or (doc.description if doc else ""), columns, doc)
-                        select = f"select * from published.{qident(src_schema)}.{qident(table)}"
+                        select = f"select * from published.{quote_ident(src_schema)}.{quote_ident(table)}"
                         n = copy_select(duck, select, cur, qualified, [c.name for c in columns], Path(tmp))
                         expected = duck.execute(f"select count(*) from ({select})").fetchone()[0]
                         if n != expected:
                             raise PostgresPublishError(f"{table}: copied {n} rows, expected {expected}")
                         result.counts[f"{target_of[src_schema]}.{table}"] = n
                 for name in loading.values():
-                    cur.execute(f"grant usage on schema {qident(name)} to {qident(reader_role)}")
-                    cur.execute(f"grant select on all tables in schema {qident(name)} to {qident(reader_role)}")
+                    cur.execute(f"grant usage on schema {quote_ident(name)} to {quote_ident(reader_role)}")
+                    cur.execute(
+                        f"grant select on all tables in schema {quote_ident(name)} to {quote_ident(reader_role)}"
+                    )
                 pg.commit()
                 # the swap: one short transaction
-                cur.execute(f"set local lock_timeout = {_literal(lock_timeout)}")
+                cur.execute(f"set local lock_timeout = {quote_literal(lock_timeout)}")
                 cur.execute("select nspname from pg_namespace")
                 existing = {r[0] for r in cur.fetchall()}
                 old = []
                 for src, name in target_of.items():
                     if name in existing:
-                        cur.execute(f"alter schema {qident(name)} rename to {qident(f'{name}__old_{token}')}")
+                        cur.execute(f"alter schema {quote_ident(name)} rename to {quote_ident(f'{name}__old_{token}')}")
                         old.append(f"{name}__old_{token}")
-                    cur.execute(f"alter schema {qident(loading[src])} rename to {qident(name)}")
+                    cur.execute(f"alter schema {quote_ident(loading[src])} rename to {quote_ident(name)}")
                 pg.commit()
             except BaseException:
                 pg.rollback()
@@ -177,9 +176,9 @@ def publish_postgres(
 def _comment(cur, qualified: str, table_comment: str, columns: list[Column], doc) -> None:
     """Table and column comments: the publication's (persisted dbt docs), else the dictionary's."""
     if table_comment:
-        cur.execute(f"comment on table {qualified} is {_literal(table_comment)}")
+        cur.execute(f"comment on table {qualified} is {quote_literal(table_comment)}")
     described = {c.name: c.description for c in doc.columns} if doc else {}
     for col in columns:
         text = col.comment or described.get(col.name, "")
         if text:
-            cur.execute(f"comment on column {qualified}.{qident(col.name)} is {_literal(text)}")
+            cur.execute(f"comment on column {qualified}.{quote_ident(col.name)} is {quote_literal(text)}")

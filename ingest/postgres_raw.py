@@ -17,8 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.postgres_copy import Column, PostgresCopyError, copy_select, create_table_sql, duckdb_columns, qident
+from ingest.postgres_copy import Column, PostgresCopyError, copy_select, create_table_sql, duckdb_columns
 from ingest.publish import DENY_COLUMNS
+from ingest.sql import quote_ident
 
 RAW_SCHEMA = "raw"
 # The redaction markers of macros/arrests/arrests_text.sql::arrests_is_redacted (kept in step with it).
@@ -27,7 +28,7 @@ _REDACTION_KEYS = ("b6b7c", "b7e", "b6", "b7c", "b6b7cb7e", "b7cb7e")
 
 def _masked(column: str, duckdb_type: str) -> str:
     """A personal column as it may leave the work file: the redaction marker, else null."""
-    col = qident(column)
+    col = quote_ident(column)
     if duckdb_type.upper() != "VARCHAR":
         return f"cast(null as {duckdb_type})"
     key = (
@@ -46,10 +47,11 @@ def raw_select(con: duckdb.DuckDBPyConnection, table: str, database: str = "work
     if len({c.name for c in lowered}) != len(lowered):
         raise PostgresCopyError(f"raw.{table} has column names that differ only by case")
     exprs = [
-        f"{_masked(c.name, c.duckdb_type) if c.name.lower() in DENY_COLUMNS else qident(c.name)} as {qident(low.name)}"
+        f"{_masked(c.name, c.duckdb_type) if c.name.lower() in DENY_COLUMNS else quote_ident(c.name)} "
+        f"as {quote_ident(low.name)}"
         for c, low in zip(columns, lowered, strict=True)
     ]
-    return f"select {', '.join(exprs)} from {qident(database)}.{RAW_SCHEMA}.{qident(table)}", lowered
+    return f"select {', '.join(exprs)} from {quote_ident(database)}.{RAW_SCHEMA}.{quote_ident(table)}", lowered
 
 
 def land_raw(work: Path, url: str, *, tmp_dir: Path | None = None) -> dict[str, int]:
@@ -77,7 +79,7 @@ def land_raw(work: Path, url: str, *, tmp_dir: Path | None = None) -> dict[str, 
             cur.execute(f"create schema {RAW_SCHEMA}")
             for table in tables:
                 select_sql, columns = raw_select(duck, table)
-                qualified = f"{RAW_SCHEMA}.{qident(table)}"
+                qualified = f"{RAW_SCHEMA}.{quote_ident(table)}"
                 cur.execute(create_table_sql(qualified, columns))
                 counts[table] = copy_select(duck, select_sql, cur, qualified, [c.name for c in columns], tmp_dir)
             cur.execute("analyze")

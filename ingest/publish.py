@@ -37,7 +37,7 @@ import duckdb
 from ingest import __version__, dictionary
 from ingest.exports import write_exports
 from ingest.faults import pause_point
-from ingest.sql import quote_literal
+from ingest.sql import quote_ident, quote_literal
 
 # The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
 STORAGE_VERSION = "v1.0.0"
@@ -95,10 +95,6 @@ def _code_version(project: Path) -> str:
         return out.stdout.strip() or __version__
     except (OSError, subprocess.SubprocessError):
         return __version__
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 KEEP_PUBLICATIONS = 3  # the current one and two before it (readers may still hold them open)
@@ -192,7 +188,7 @@ def _write_publication(
         storage = quote_literal(STORAGE_VERSION)
         con.execute(f"attach {quote_literal(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {storage})")
         con.execute(f"use {_WRITE_ALIAS}")
-        db = _q(_WRITE_ALIAS)
+        db = quote_ident(_WRITE_ALIAS)
         con.execute(f"attach {quote_literal(work)} as work (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
@@ -213,8 +209,8 @@ def _write_publication(
                 raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
         con.execute(f"create schema if not exists {db}.reference")
         for schema, table, comment in tables:
-            dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{_q(table)}"
-            con.execute(f"create table {dest} as select * from work.{schema}.{_q(table)}")
+            dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{quote_ident(table)}"
+            con.execute(f"create table {dest} as select * from work.{schema}.{quote_ident(table)}")
             if comment:
                 con.execute(f"comment on table {dest} is {quote_literal(comment)}")
             for col, ccomment in con.execute(
@@ -222,7 +218,7 @@ def _write_publication(
                 "and schema_name=? and table_name=? and comment is not null",
                 [schema, table],
             ).fetchall():
-                con.execute(f"comment on column {dest}.{_q(col)} is {quote_literal(ccomment)}")
+                con.execute(f"comment on column {dest}.{quote_ident(col)} is {quote_literal(ccomment)}")
             counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
         raw_hashes = []
         if con.execute(
