@@ -262,7 +262,7 @@ def cmd_ingest(args) -> int:
 
 def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
     from ingest.faults import pause_point
-    from ingest.project import run_dbt
+    from ingest.project import dbt_build
 
     with console.status("dbt build") as status:
 
@@ -281,8 +281,7 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
                 console.print(line, markup=False)
             status.update(_rich("dbt build: {}", line[-80:]))
 
-        args = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
-        return run_dbt(args, warehouse_dir, on_line=on_line)
+        return dbt_build(warehouse_dir, [] if unit_tests else ["--exclude-resource-type", "unit_test"], on_line=on_line)
 
 
 def cmd_build(args) -> int:
@@ -315,7 +314,7 @@ def cmd_build(args) -> int:
     result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
     t_dbt = time.perf_counter() - t0
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
-    console.print(f"dbt build: {counts or 'no results'} in {t_dbt:.1f}s")
+    console.print(f"dbt build ({result.mode}): {counts or 'no results'} in {t_dbt:.1f}s")
     if not result.ok:
         for f in result.failures[:20]:
             err_console.print(_rich("  {}", (f, "red")))
@@ -377,7 +376,7 @@ def _build_postgres(args, start: float, t_ingest: float) -> int:
     t0 = time.perf_counter()
     with console.status("dbt build (postgres)"):
         result = run_dbt(
-            ["build", "--target", "postgres"],
+            ["build", "--target", "postgres", "--full-refresh"],  # every raw table was just landed anew
             args.warehouse_dir,
             on_line=lambda line: console.print(line, markup=False) if "ERROR" in line or "FAIL" in line else None,
             extra_env=dbt_env(args.postgres),

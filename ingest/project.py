@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ class DbtResult:
     returncode: int
     counts: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    mode: str = ""  # dbt_build: "incremental", or why it rebuilt in full
 
     @property
     def ok(self) -> bool:
@@ -135,4 +137,58 @@ def run_dbt(
             result.counts[f"{kind}:{r.get('status')}"] += 1
             if r.get("status") in ("error", "fail"):
                 result.failures.append(f"{r.get('unique_id')}: {(r.get('message') or '').strip()[:300]}")
+    return result
+
+
+# What the rows of an incremental model depend on besides the raw data: the project's models, macros,
+# seeds and settings. A build whose project differs from the last successful build's rebuilds in full.
+PROJECT_STATE = "project_state.json"
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+
+
+def project_fingerprint() -> str:
+    """sha256 over every file the models are built from (path and bytes) and the dbt and DuckDB versions."""
+    from importlib.metadata import version
+
+    proj = project_dir()
+    digest = hashlib.sha256()
+    for name in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"{name}=={version(name)}\n".encode())
+    for top in PROJECT_INPUTS:
+        root = proj / top
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(path.relative_to(proj).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def incremental_args(warehouse_dir: Path, target_dir: str = "dbt_target") -> list[str]:
+    """``[]`` when this warehouse's last successful build used the same project (its incremental models
+    only add the rows of new publications), else ``["--full-refresh"]`` (a changed rule rebuilds every row)."""
+    state = warehouse_dir / target_dir / PROJECT_STATE
+    try:
+        stored = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        stored = None
+    return [] if stored == project_fingerprint() else ["--full-refresh"]
+
+
+def record_project_state(warehouse_dir: Path, target_dir: str = "dbt_target") -> None:
+    """After a successful build: the project its incremental models were built with."""
+    state = warehouse_dir / target_dir / PROJECT_STATE
+    state.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state.with_name(f".{PROJECT_STATE}.{os.getpid()}")
+    tmp.write_text(json.dumps({"fingerprint": project_fingerprint()}), encoding="utf-8")
+    os.replace(tmp, state)
+
+
+def dbt_build(warehouse_dir: Path, args: list[str], *, on_line: Callable[[str], None] | None = None) -> DbtResult:
+    """``dbt build <args>`` on the DuckDB work file: incremental when the project is unchanged since this
+    warehouse's last successful build, in full otherwise (incremental_args); records the project on success."""
+    refresh = incremental_args(warehouse_dir)
+    result = run_dbt(["build", *args, *refresh], warehouse_dir, on_line=on_line)
+    result.mode = "full: first build, or the project changed since the last" if refresh else "incremental"
+    if result.ok:
+        record_project_state(warehouse_dir)
     return result

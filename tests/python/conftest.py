@@ -15,12 +15,25 @@ SAMPLE = REPO / "data" / "sample"
 TIERS = ("unit", "integration", "e2e")
 
 
+# Modules whose tests read one session-wide warehouse run on one pytest-xdist worker, so it is built once.
+SHARED_GROUPS = {"built_real_warehouse": "realdata"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc."""
+    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc.
+
+    For `pytest -n N --dist loadgroup` (make test): unit tests are spread one by one; every integration
+    and e2e module runs whole on one worker (its module fixtures, e.g. a built warehouse, are built
+    once), and modules that read a session-wide warehouse (SHARED_GROUPS) share a worker with each other.
+    """
     for item in items:
         parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
         if parts and parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
+        if parts and parts[0] != "unit" and not any(item.iter_markers("xdist_group")):
+            shared = [g for f, g in SHARED_GROUPS.items() if f in getattr(item, "fixturenames", ())]
+            item.add_marker(pytest.mark.xdist_group(shared[0] if shared else Path(parts[-1]).stem))
 
 
 @pytest.fixture(scope="session")

@@ -152,3 +152,49 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+# Columns of the published marts that differ between two warehouses built from the same raw files, by
+# design: when a file was loaded, and the arrest person key (an HMAC under each warehouse's own secret).
+RUN_DEPENDENT_COLUMNS = {"dim_publications": {"loaded_at"}, "fct_arrests": {"person_key"}}
+
+
+def mart_differences(a: Path, b: Path, ignore: dict[str, set[str]] = RUN_DEPENDENT_COLUMNS) -> dict[str, str]:
+    """Every published table of two marts files compared row for row: same tables, same column names and
+    types, the same multiset of rows (columns in ``ignore`` aside, build_info aside). {table: what differs}."""
+
+    def read(path: Path) -> dict[str, tuple[list[tuple[str, str]], list[tuple]]]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            out = {}
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where table_name <> 'build_info'"
+            ).fetchall()
+            for schema, table in tables:
+                cols = con.execute(
+                    "select column_name, data_type from duckdb_columns() "
+                    "where schema_name = ? and table_name = ? order by column_index",
+                    [schema, table],
+                ).fetchall()
+                keep = [c for c, _t in cols if c not in ignore.get(table, set())]
+                select = ", ".join(f'"{c}"' for c in keep)
+                rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
+                out[f"{schema}.{table}"] = (cols, sorted(rows, key=lambda r: tuple((v is None, str(v)) for v in r)))
+            return out
+        finally:
+            con.close()
+
+    left, right = read(a), read(b)
+    diffs = {}
+    for name in sorted(left.keys() | right.keys()):
+        if name not in left or name not in right:
+            diffs[name] = f"only in {'the first' if name in left else 'the second'}"
+            continue
+        (cols_a, rows_a), (cols_b, rows_b) = left[name], right[name]
+        if cols_a != cols_b:
+            diffs[name] = f"columns differ: {cols_a} vs {cols_b}"
+        elif rows_a != rows_b:
+            only_a = [r for r in rows_a if r not in rows_b][:3]
+            only_b = [r for r in rows_b if r not in rows_a][:3]
+            diffs[name] = f"{len(rows_a)} vs {len(rows_b)} rows; first only: {only_a}; second only: {only_b}"
+    return diffs

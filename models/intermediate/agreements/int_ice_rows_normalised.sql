@@ -2,7 +2,15 @@
     agency name key, support type, agency type, county placeholders), values as printed kept. STATE,
     SUPPORT TYPE and TYPE take their resolution from int_ice_values_resolved (tiers and placeholders
     there: an unresolved state is XX, an unresolved support type Unknown / UNK), so every printed row
-    forms its keys. -#}
+    forms its keys. Incremental by publication: a row's normal form depends only on the row, the seeds
+    and the macros, so a build adds the rows of publications not yet here; when the project changes,
+    `ice287g build` rebuilds it in full (ingest/project.py, incremental_args). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail'
+) }}
+
 with
 
 participating as (
@@ -23,6 +31,9 @@ participating as (
         addendum_url,
         signed_date
     from {{ ref('stg_ice__participating_rows') }}
+    {% if is_incremental() -%}
+        where publication_id not in (select distinct publication_id from {{ this }})
+    {%- endif %}
 ),
 
 pending as (
@@ -43,6 +54,9 @@ pending as (
         cast(null as {{ dbt.type_string() }}) as addendum_url,
         cast(null as date) as signed_date
     from {{ ref('stg_ice__pending_rows') }}
+    {% if is_incremental() -%}
+        where publication_id not in (select distinct publication_id from {{ this }})
+    {%- endif %}
 ),
 
 values_resolved as (

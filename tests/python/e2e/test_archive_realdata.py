@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import REPO
-from warehouse_support import run_cli
+from warehouse_support import copy_warehouse, run_cli
 
 ARCHIVE = Path(os.environ.get("ICE287G_ARCHIVE", REPO.parent / "shared" / "ice_287g_archive"))
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -175,13 +175,18 @@ def test_html_era_captures_differing_only_in_stamp_give_no_churn(built_archive: 
     assert wrapped == [(0,)]
 
 
-def test_archive_builds_together_with_realdata(archive: Path, realdata: Path, tmp_path_factory):
-    """Two raw folders in one build (--raw-dir twice): both archives, without copying them."""
-    wh = tmp_path_factory.mktemp("archive_real_wh")
+def test_archive_builds_together_with_realdata(built_archive: Path, archive: Path, realdata: Path, tmp_path_factory):
+    """Two raw folders in one build (--raw-dir twice): both archives, without copying them. The build
+    starts from a copy of the built archive warehouse, as a user adding realdata's sheets to it would:
+    the archive's files are the same bytes (nothing re-lands) and realdata's land beside them."""
+    wh = copy_warehouse(built_archive, tmp_path_factory.mktemp("archive_real") / "wh")
+    before = _q(wh / "work.duckdb", "select count(*) from raw.load_manifest")[0][0]
     result = run_cli(
         "build", "--raw-dir", str(archive), "--raw-dir", str(realdata), "--warehouse-dir", str(wh), timeout=900
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-3000:]
+    after = _q(wh / "work.duckdb", "select count(*) from raw.load_manifest")[0][0]
+    assert after > before  # realdata's contents the archive lacks landed
     marts = wh / "marts.duckdb"
     statuses = {s for (s,) in _q(marts, "select distinct status from rpt_qa_summary")}
     assert statuses <= {"pass", "info"}
