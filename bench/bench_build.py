@@ -1,14 +1,17 @@
-"""Benchmark: the build rows of issue 11 — `make build` on the sample, its dbt build alone, and one new
-ICE sheet added to a built warehouse (`ice287g build` end to end).
+"""Benchmark: the build rows of issue 11 — `make build` on the sample, its dbt build alone, one new ICE
+sheet added to a built warehouse (`ice287g build` end to end: an incremental build), and with
+../shared present the same for the dense archive built together with realdata.
 
 Prints measured figures beside their targets; asserts nothing (timing targets live here, not in tests).
-Usage: .venv/bin/python bench/bench_build.py [--runs N]
+The load average is printed with each row: on this 2-core machine other work doubles a figure.
+Usage: .venv/bin/python bench/bench_build.py [--runs N] [--no-archive]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,13 +21,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ICE287G = Path(sys.executable).with_name("ice287g")
+SHARED = REPO.parent / "shared"
+ARCHIVE, REALDATA = SHARED / "ice_287g_archive", SHARED / "realdata"
 
 
-def _build(raw: Path, wh: Path) -> tuple[float, float]:
+def _build(raw: Path | list[Path], wh: Path) -> tuple[float, float]:
     """Wall seconds of `ice287g build` and the dbt part of it (from dbt's run_results.json)."""
+    raw_args = [a for r in (raw if isinstance(raw, list) else [raw]) for a in ("--raw-dir", str(r))]
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [str(ICE287G), "build", "--raw-dir", str(raw), "--warehouse-dir", str(wh)],
+        [str(ICE287G), "build", *raw_args, "--warehouse-dir", str(wh)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -36,19 +42,20 @@ def _build(raw: Path, wh: Path) -> tuple[float, float]:
     return wall, float(results["elapsed_time"])
 
 
-def _new_sheet(raw: Path) -> Path:
+def _new_sheet(raw: Path, dest_root: Path | None = None, day: int = 15) -> Path:
     """A copy of the sample's newest participating sheet under a later date folder, one row changed."""
     from openpyxl import load_workbook
 
     sheets = sorted(raw.rglob("participatingAgencies*.xlsx"))
     newest = sheets[-1]
-    dest = raw / "ice_287g_sheets" / "2031-01-15" / "participatingAgencies01152031am.xlsx"
+    name = f"participatingAgencies01{day:02d}2031am.xlsx"
+    dest = (dest_root or raw) / "ice_287g_sheets" / f"2031-01-{day:02d}" / name
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb = load_workbook(newest)
     ws = wb.worksheets[0]
     for row in ws.iter_rows(min_row=2):
         if row[1].value:
-            row[1].value = f"{row[1].value} (bench)"
+            row[1].value = f"{row[1].value} (bench {day})"
             break
     wb.save(dest)
     return dest
@@ -57,6 +64,7 @@ def _new_sheet(raw: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--no-archive", action="store_true", help="skip the archive rows (../shared)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,6 +83,19 @@ def main() -> int:
         rows.append(("`make build` on the sample, .venv present (fresh warehouse)", full, "<= 30 s"))
         rows.append(("dbt build of the sample (dbt's elapsed time)", dbt, "<= 20 s"))
         rows.append(("one new ICE sheet into the built sample warehouse, `ice287g build`", new, "<= 15 s"))
+        if not args.no_archive and (ARCHIVE / "COUNTS.csv").exists() and (REALDATA / "MANIFEST.md").exists():
+            wh = tmp / "wh_archive"
+            wall, dbt_s = _build([ARCHIVE, REALDATA], wh)
+            rows.append(("`ice287g build` of the archive with realdata (fresh warehouse)", [wall], "—"))
+            rows.append(("dbt build of the archive with realdata (dbt's elapsed time)", [dbt_s], "<= 40 s"))
+            extra = tmp / "raw_new"
+            new_arch = []
+            for i in range(args.runs):
+                _new_sheet(REPO / "data" / "sample", extra, day=15 + i)
+                wall_new, _ = _build([ARCHIVE, REALDATA, extra], wh)
+                new_arch.append(wall_new)
+            rows.append(("one new ICE sheet into the built archive warehouse, `ice287g build`", new_arch, "<= 15 s"))
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print("| figure | runs (s) | target |")
     print("|---|---|---|")
     for name, values, target in rows:

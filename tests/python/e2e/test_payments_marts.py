@@ -1,15 +1,13 @@
 """Payments marts on the synthetic sample: matching, anomalies, reconciliation, reported shapes.
 
 Expectations come from the sample scenario (``ingest.sample.ledger.LINES`` and the ICE scenario), never
-from hard-coded answers. Uses the warehouse `make test` has just built (warehouse/test) when it holds the
-committed sample ledger, else builds the sample into a temporary directory.
+from hard-coded answers. Reads the session's built sample warehouse (the `built_sample_warehouse`
+fixture: the one `make test` has just built, or one built once for the session).
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,52 +29,14 @@ MARTS = (
 )
 
 
-def _usable(db: Path, ledger_sha: str) -> bool:
-    if not db.exists():
-        return False
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error:
-        return False
-    try:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        loaded = con.execute("select count(*) from raw.load_manifest where file_sha256 = ?", [ledger_sha])
-        return set(MARTS) <= tables and loaded.fetchone()[0] == 1
-    except duckdb.Error:
-        return False
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
-def con(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+def con(sample_dir: Path, built_sample_warehouse: Path):
+    """The session's built sample warehouse (work file: marts and the intermediate tables), which must
+    hold the committed sample ledger."""
+    connection = duckdb.connect(str(built_sample_warehouse / "work.duckdb"), read_only=True)
     ledger_sha = sha256_file(sample_dir / L.LEDGER_DIR / L.LEDGER_FILE)
-    db = REPO / "warehouse" / "test" / "work.duckdb"
-    if not _usable(db, ledger_sha):
-        wh = tmp_path_factory.mktemp("payments-wh")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ingest.cli",
-                "build",
-                "--raw-dir",
-                str(sample_dir),
-                "--warehouse-dir",
-                str(wh),
-                "--no-publish",
-            ],
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-        )
-        db = wh / "work.duckdb"
-    connection = duckdb.connect(str(db), read_only=True)
+    loaded = connection.execute("select count(*) from raw.load_manifest where file_sha256 = ?", [ledger_sha])
+    assert loaded.fetchone()[0] == 1, "the built sample warehouse does not hold the committed sample ledger"
     yield connection
     connection.close()
 

@@ -139,10 +139,8 @@ def test_publish_refuses_denied_column(tmp_path: Path, repo: Path) -> None:
     assert not (tmp_path / "marts.duckdb").exists()
 
 
-def test_published_sample_carries_no_personal_fields(repo: Path) -> None:
-    wh = repo / "warehouse" / "test"
-    if not (wh / "marts.duckdb").exists():
-        pytest.skip("run `make test` (it builds warehouse/test first)")
+def test_published_sample_carries_no_personal_fields(built_sample_warehouse: Path) -> None:
+    wh = built_sample_warehouse
     cols = _rows(
         wh / "marts.duckdb",
         "select table_name, lower(column_name) from duckdb_columns() where database_name = 'marts'",
