@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist gives its workers the controller's terminal width (COLUMNS=80); the CLI's consoles read it
+# once at import, which would fix every in-process run at 80 columns. Tests that need a width set it.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+
 REPO = Path(__file__).resolve().parents[2]
 REALDATA = Path(os.environ.get("ICE287G_REALDATA", REPO.parent / "shared" / "realdata"))
 SAMPLE = REPO / "data" / "sample"
