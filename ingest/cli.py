@@ -448,8 +448,8 @@ def _failure(exc: BaseException) -> tuple[str, int]:
     """What went wrong, in one line, and the exit code: the warehouse (busy, unwritable) or a bug."""
     import duckdb
 
-    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
-    from ingest.landing import first_line, is_storage_failure
+    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError, first_line
+    from ingest.landing import is_storage_failure
 
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", EXIT_FAILED

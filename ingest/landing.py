@@ -17,10 +17,11 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import __version__
-from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
+from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError, first_line, reader_error
 from ingest.faults import pause_point
 from ingest.safe_text import storable
 from ingest.sources.base import FileInfo, Parsed, Source
+from ingest.sql import quote_ident
 
 LINEAGE_COLUMNS = [
     ("_file_sha256", "varchar not null"),
@@ -129,12 +130,6 @@ _STORAGE_FAILURE = re.compile(
 )
 
 
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (DuckDB's messages run over several lines)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def is_storage_failure(exc: BaseException) -> bool:
     """True when an error says the warehouse's own files could not be written (disk full, read-only)."""
     if isinstance(exc, OSError):
@@ -169,7 +164,7 @@ def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
             con.execute(ddl)
         for source in sources:
             for table, columns in source.tables.items():
-                cols = ", ".join(f'"{c}" {t}' for c, t in LINEAGE_COLUMNS + list(columns))
+                cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in LINEAGE_COLUMNS + list(columns))
                 con.execute(f"create table if not exists raw.{table} ({cols})")
     except duckdb.Error as exc:
         con.close()
@@ -261,12 +256,12 @@ def land(
             if "_sheet" in parsed.frame.columns:
                 columns.append("_sheet")
             data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
-            select = "select " + ", ".join(f'"{c}"' for c in columns + data_cols) + " from _incoming"
+            select = "select " + ", ".join(quote_ident(c) for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
         fixed = ["_file_sha256", "_source_file", "_loaded_at"] + ([] if "_sheet" in columns else ["_sheet"])
         params = [file.sha256, file.rel_path, loaded_at] + ([] if "_sheet" in columns else [parsed.sheet])
-        col_list = ", ".join(f'"{c}"' for c in [*fixed, *columns, *data_cols])
+        col_list = ", ".join(quote_ident(c) for c in [*fixed, *columns, *data_cols])
         try:
             n_rows = con.execute(
                 f"insert into raw.{parsed.table} ({col_list}) "
@@ -276,7 +271,7 @@ def land(
         except duckdb.Error as exc:
             if parsed.relation_sql is None or is_storage_failure(exc):
                 raise
-            raise _reader_error(file, parsed, exc) from exc
+            raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
         con.execute(
             "insert into raw.load_manifest (file_sha256, source, kind, layout, raw_table, source_file, file_name, "
             "file_bytes, sheet, header_row, n_rows, published_date, date_method, filename_date, filename_pattern, "
@@ -320,23 +315,6 @@ def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return frame
-
-
-def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestError:
-    """DuckDB's reader error as an IngestError naming the file, the line and the column when it says."""
-    text = str(exc)
-    line = re.search(r"(?i)line:?\s*(\d+)", text)
-    column = re.search(r"(?m)^\s*Column:\s*(\S+)", text)
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    first = lines[0] if lines else type(exc).__name__
-    first += "".join(f"; {ln}" for ln in lines[1:4] if ln.startswith(("Expected", "Original Line")))
-    return IngestError(
-        f"{parsed.layout} reader refused the file: {first}",
-        file=file.rel_path,
-        row=int(line.group(1)) if line else None,
-        column=column.group(1).strip() if column else None,
-        examples=[ln for ln in text.splitlines()[1:8] if ln.strip()],
-    )
 
 
 def _insert_validation(con: duckdb.DuckDBPyConnection, params: list[list[Any]]) -> None:

@@ -16,7 +16,7 @@ import duckdb
 
 from ingest import landing
 from ingest.control_files import OVERRIDE_FILE, Overrides, read_overrides
-from ingest.errors import IngestError, NotThisSource, WarehouseWriteError
+from ingest.errors import IngestError, NotThisSource, WarehouseWriteError, first_line
 from ingest.safe_text import fs_text
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
@@ -148,7 +148,7 @@ def ingest_dir(
     except (duckdb.Error, OSError) as exc:
         if not landing.is_storage_failure(exc):
             raise
-        raise WarehouseWriteError(f"cannot write the work file {db_path}: {landing.first_line(exc)}") from exc
+        raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
     finally:
         with contextlib.suppress(duckdb.Error):
             con.close()
@@ -359,7 +359,7 @@ def _prepare_one(
 
 def reading_error(exc: Exception, rel: str) -> IngestError:
     """A reader's own exception as a message naming the file (and the line DuckDB names)."""
-    first = landing.first_line(exc)
+    first = first_line(exc)
     if isinstance(exc, duckdb.Error):
         line = re.search(r"(?i)\bline:?\s*(\d+)", str(exc))
         return IngestError(

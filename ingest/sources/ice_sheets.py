@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ingest.errors import IngestError, NotThisSource, UnsafeFileError
+from ingest.readers.headers import header_key
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, parse_signed
@@ -93,8 +94,7 @@ PENDING_COLUMNS = [
 
 
 def _norm_header(value: Any) -> str:
-    text = cell_text(value) or ""
-    return re.sub(r"\s+", " ", text).strip().upper()
+    return header_key(cell_text(value) or "", "upper")
 
 
 def find_header(sheet: Sheet) -> tuple[int, list[str]] | None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ingest.errors import reader_error
 from ingest.sources.base import FileInfo, Parsed
 from ingest.validation.registry import Expect, SuiteSpec
 
@@ -63,15 +64,13 @@ def frame_of(file: FileInfo, parsed: Parsed) -> pd.DataFrame:
     if parsed.relation_sql is not None:
         import duckdb
 
-        from ingest.landing import _reader_error
-
         con = duckdb.connect()
         try:
             if parsed.frame is not None:
                 con.register("_incoming", parsed.frame)  # a SELECT may read the parsed frame
             return con.execute(f"select * from ({parsed.relation_sql}) limit {max_relation_rows()}").df()
         except duckdb.Error as exc:
-            raise _reader_error(file, parsed, exc) from exc
+            raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
         finally:
             con.close()
     if parsed.frame is not None:
