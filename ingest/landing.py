@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -22,6 +22,9 @@ from ingest.faults import pause_point
 from ingest.safe_text import storable
 from ingest.sources.base import FileInfo, Parsed, Source
 from ingest.sql import quote_ident
+
+if TYPE_CHECKING:
+    from ingest.validation.results import CheckResult
 
 LINEAGE_COLUMNS = [
     ("_file_sha256", "varchar not null"),
@@ -103,19 +106,19 @@ VALIDATION_INSERT = (
 )
 
 
-def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.datetime) -> list[Any]:
+def _validation_params(file: FileInfo, v: CheckResult, landed: bool, at: dt.datetime) -> list[Any]:
     return [
         file.sha256,
         file.rel_path,
-        v["suite"],
-        v["expectation"],
-        v.get("column"),
-        v.get("observed"),
-        bool(v["success"]),
+        v.suite,
+        v.expectation,
+        v.column,
+        v.observed,
+        bool(v.success),
         landed,
         at,
-        v.get("severity", "error"),
-        "\n".join(v.get("examples") or []),
+        v.severity,
+        "\n".join(v.examples),
     ]
 
 
@@ -225,7 +228,7 @@ def land(
     con: duckdb.DuckDBPyConnection,
     file: FileInfo,
     parsed: Parsed,
-    validation_rows: list[dict[str, Any]] | None = None,
+    validation_rows: list[CheckResult] | None = None,
 ) -> int:
     """Insert a parsed file's rows with lineage, its manifest row and validation results; all or nothing."""
     loaded_at = dt.datetime.now(dt.UTC)
@@ -326,7 +329,7 @@ def _insert_validation(con: duckdb.DuckDBPyConnection, params: list[list[Any]]) 
     con.execute(head + ", ".join([row] * len(params)), [v for p in params for v in p])
 
 
-def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[dict[str, Any]]) -> None:
+def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[CheckResult]) -> None:
     """Store the results of a validation that refused a file (nothing else from it lands)."""
     now = dt.datetime.now(dt.UTC)
     _insert_validation(con, [_validation_params(file, v, False, now) for v in rows])

@@ -55,18 +55,18 @@ def test_stacked_validation_attributes_failures_to_the_right_file_and_row():
     good = frame([("TEXAS", "Task Force Model"), ("TEXAS ", "Warrant Services Officer")])
     bad = frame([("TEXAS", "Task Force Model"), (None, "Jail Model"), ("UTAH", "Task Force Model")])
     good_results, bad_results = run_suite(spec, [good, bad])
-    by_name = {r["expectation"]: r for r in good_results}
-    assert all(r["success"] for r in good_results if r["severity"] == "error")
-    assert not by_name["support_type_outside_vocabulary"]["success"]  # a warn: counted, never blocks
-    assert by_name["support_type_outside_vocabulary"]["severity"] == "warn"
-    assert by_name["support_type_outside_vocabulary"]["observed"].startswith("1 of 2 rows outside")
-    assert all(r["success"] for r in bad_results if r["severity"] == "error")  # values never quarantine
-    failed = {r["expectation"]: r for r in bad_results if not r["success"]}
+    by_name = {r.expectation: r for r in good_results}
+    assert all(r.success for r in good_results if r.severity == "error")
+    assert not by_name["support_type_outside_vocabulary"].success  # a warn: counted, never blocks
+    assert by_name["support_type_outside_vocabulary"].severity == "warn"
+    assert by_name["support_type_outside_vocabulary"].observed.startswith("1 of 2 rows outside")
+    assert all(r.success for r in bad_results if r.severity == "error")  # values never quarantine
+    failed = {r.expectation: r for r in bad_results if not r.success}
     assert set(failed) == {"state_missing_rows", "support_type_outside_vocabulary"}
-    assert {r["severity"] for r in failed.values()} == {"warn"}
-    assert failed["state_missing_rows"]["row"] == 3 and failed["state_missing_rows"]["column"] == "state"
-    assert failed["support_type_outside_vocabulary"]["examples"] == ["row 3: support_type = 'Jail Model'"]
-    assert failed["support_type_outside_vocabulary"]["observed"] == "1 of 3 rows outside: 'Jail Model' x1"
+    assert {r.severity for r in failed.values()} == {"warn"}
+    assert failed["state_missing_rows"].row == 3 and failed["state_missing_rows"].column == "state"
+    assert failed["support_type_outside_vocabulary"].examples == ["row 3: support_type = 'Jail Model'"]
+    assert failed["support_type_outside_vocabulary"].observed == "1 of 3 rows outside: 'Jail Model' x1"
 
 
 def test_signed_bounds_are_checked_on_dates():
@@ -84,6 +84,6 @@ def test_signed_bounds_are_checked_on_dates():
         "signed_parse_status": "excel_date",
     }
     (results,) = run_suite(spec, [pd.DataFrame([row])])
-    bounds = next(r for r in results if r["expectation"] == "signed_date_outside_plausible_bounds")
-    assert not bounds["success"] and bounds["column"] == "signed_date" and "1990-01-01" in bounds["observed"]
-    assert bounds["severity"] == "warn" and bounds["row"] == 2  # counted; the sheet still lands
+    bounds = next(r for r in results if r.expectation == "signed_date_outside_plausible_bounds")
+    assert not bounds.success and bounds.column == "signed_date" and "1990-01-01" in bounds.observed
+    assert bounds.severity == "warn" and bounds.row == 2  # counted; the sheet still lands
