@@ -434,9 +434,35 @@ def cmd_publish(args) -> int:
     return EXIT_OK
 
 
-def cmd_sample(args) -> int:
-    from ingest.sample import generate
+def _sample_generator():
+    """``generate`` of the sample generator in ``tools/sample/`` of the checkout (not part of the
+    installed package); None when there is no checkout beside the package or in the current folder."""
+    import importlib
+    import importlib.util
 
+    from ingest.project import project_dir
+
+    try:
+        root = project_dir()
+    except FileNotFoundError:
+        return None
+    if not (root / "tools" / "sample" / "__init__.py").is_file():
+        return None
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    if importlib.util.find_spec("tools.sample") is None:
+        return None
+    return importlib.import_module("tools.sample").generate
+
+
+def cmd_sample(args) -> int:
+    generate = _sample_generator()
+    if generate is None:
+        err_console.print(
+            "[red]error:[/] the sample generator (tools/sample/) is not here: it lives in the repository, not in "
+            "the installed package; run `ice287g sample` from a checkout (git clone, then make sample)"
+        )
+        return EXIT_USAGE
     written = generate(args.dest)
     console.print(_rich("wrote {} synthetic sample files under {}", len(written), args.dest))
     return EXIT_OK

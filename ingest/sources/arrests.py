@@ -63,6 +63,11 @@ class Layout:
     exact: bool = True  # header must be exactly the column set (else a known subset)
 
     @property
+    def headers(self) -> list[str]:
+        """The header row as printed, in order (the sample generator writes exactly this)."""
+        return [h for h, _ in self.columns]
+
+    @property
     def by_header(self) -> dict[str, str]:
         return {norm_header(h): c for h, c in self.columns}
 

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from ingest.pipeline import ingest_dir
-from ingest.sample import census as C
-from ingest.sample import generate
 from ingest.sources.census import GAZ_PLACE_COLUMNS, KINDS, PEP_COLUMNS, classify
+from tools.sample import census as C
+from tools.sample import generate
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE_CENSUS = REPO / "data" / "sample" / C.CENSUS_DIR
@@ -35,7 +35,7 @@ def sample_con(tmp_path_factory):
 
 
 def test_committed_census_sample_matches_fresh_generation(tmp_path):
-    """If this fails, regenerate: `python -m ingest.sample data/sample`."""
+    """If this fails, regenerate: `python -m tools.sample data/sample`."""
     generate(tmp_path)
     fresh = {
         p.relative_to(tmp_path / C.CENSUS_DIR).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
