@@ -92,6 +92,32 @@ def test_pep_is_decoded_as_latin1(sample_con):
     assert b"Do\xf1a Ana" in raw  # really Latin-1 on disk, not UTF-8
 
 
+def test_latin1_pep_file_lands_decoded_never_quarantined(tmp_path):
+    """A Latin-1 PEP file (its published encoding) with more non-ASCII names than the sample's one *lands*
+    — status loaded, no rejection, every name decoded — it is not quarantined (nor mangled as UTF-8)."""
+    source = SAMPLE_CENSUS / "pep_v2024_county" / "co-est2024-alldata.csv"
+    text = source.read_bytes().decode("latin-1")
+    assert "Doña Ana County" in text
+    names = ["Añasco Municipio", "Bayamón Municipio", "Doña Ana County"]
+    lines = text.split("\n")
+    ctyname = PEP_COLUMNS.index("CTYNAME")
+    county_lines = [i for i, line in enumerate(lines[1:], start=1) if line and line.split(",")[0] == "050"]
+    for i, name in zip(county_lines[:2], names[:2], strict=True):  # two more counties renamed, still Latin-1
+        cells = lines[i].split(",")
+        cells[ctyname] = name
+        lines[i] = ",".join(cells)
+    raw = tmp_path / "raw" / "pep_latin1"
+    raw.mkdir(parents=True)
+    (raw / source.name).write_bytes("\n".join(lines).encode("latin-1"))
+    summary, con = _ingest(raw.parent, tmp_path)
+    assert [(o.path, o.status) for o in summary.outcomes] == [(f"pep_latin1/{source.name}", "loaded")]
+    assert summary.rejected == []
+    landed = {r[0] for r in con.execute('select "CTYNAME" from raw.census_pep_county').fetchall()}
+    assert set(names) <= landed
+    assert not any("Ã" in n for n in landed)  # decoded as Latin-1, not read as UTF-8 bytes
+    assert con.execute("select count(*) from raw.load_rejections").fetchone()[0] == 0
+
+
 def _copy_sample(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLE_CENSUS, raw / "census")
