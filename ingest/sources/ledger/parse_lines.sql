@@ -49,9 +49,11 @@ parsed as (
                 amount_body <> '' and not amount_unbalanced
                 and not (amount_in_parens and amount_minus) and amount_n_minus <= 1
                 and regexp_full_match(amount_body, {{ money_body }})
-                then try_cast(replace(replace(amount_body, {{ thousands }}, ''), {{ decimal_mark }}, '.')
-                    as decimal(14, 2))
-                * (case when amount_in_parens or amount_minus then -1 else 1 end)
+                then
+                    try_cast(
+                        replace(replace(amount_body, {{ thousands }}, ''), {{ decimal_mark }}, '.') as decimal(14, 2)
+                    )
+                    * (case when amount_in_parens or amount_minus then -1 else 1 end)
         end as amount_value,
         list_distinct(list_filter({{ date_list }}, lambda x: x is not null)) as date_candidates,
         list_filter(list_zip({{ date_list }}, {{ method_list }}), lambda x: x[1] is not null) as date_hits,
@@ -75,7 +77,7 @@ checked as (
             when len(date_candidates) = 1 and year(date_candidates[1]) between {{ year_min }} and {{ year_max }}
                 then date_candidates[1]
         end as date_value,
-        [
+        list_value(
             case when payee_t is null then 'payee_name: blank' end,
             case
                 when amount_t is null then 'amount: blank'
@@ -92,8 +94,8 @@ checked as (
             end,
             case
                 when d_t is null then 'payment_date: blank'
-                when len(date_candidates) > 1 then 'payment_date: ambiguous ' || d_t
-                    || ' (formats give different dates)'
+                when len(date_candidates) > 1
+                    then 'payment_date: ambiguous ' || d_t || ' (formats give different dates)'
                 when len(date_candidates) = 0 then 'payment_date: not in any mapped format: ' || d_t
                 when year(date_candidates[1]) not between {{ year_min }} and {{ year_max }}
                     then 'payment_date: implausible year: ' || d_t
@@ -106,7 +108,7 @@ checked as (
                 when certified_officers_t is not null and officers_parsed is null
                     then 'certified_officers: not a whole number: ' || certified_officers_t
             end
-        ] as problems
+        ) as problems
     from parsed
 ),
 
