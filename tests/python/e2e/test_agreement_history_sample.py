@@ -1,5 +1,5 @@
 """Agreement history on the synthetic sample: the marts agree with the scenario the sample was
-generated from (ingest/sample/ice_sheets.py). Every expected number is derived from the scenario's
+generated from (tools/sample/ice_sheets.py). Every expected number is derived from the scenario's
 Python data, none is written here."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.sample import ice_sheets as scenario
+from tools.sample import ice_sheets as scenario
 
 
 @pytest.fixture(scope="session")

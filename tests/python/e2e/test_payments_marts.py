@@ -1,6 +1,6 @@
 """Payments marts on the synthetic sample: matching, anomalies, reconciliation, reported shapes.
 
-Expectations come from the sample scenario (``ingest.sample.ledger.LINES`` and the ICE scenario), never
+Expectations come from the sample scenario (``tools.sample.ledger.LINES`` and the ICE scenario), never
 from hard-coded answers. Uses the warehouse `make test` has just built (warehouse/test) when it holds the
 committed sample ledger, else builds the sample into a temporary directory.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.sample import ice_sheets as S
-from ingest.sample import ledger as L
 from ingest.sources.base import sha256_file
+from tools.sample import ice_sheets as S
+from tools.sample import ledger as L
 
 REPO = Path(__file__).resolve().parents[3]
 MARTS = (

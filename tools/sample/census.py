@@ -2,7 +2,7 @@
 
 State and county FIPS codes and names are the real ones (public reference codes); every
 population, housing, area and coordinate value, and every place code, is invented. The files
-cover the states and counties the synthetic ICE sheets use (``ingest/sample/ice_sheets.py``),
+cover the states and counties the synthetic ICE sheets use (``tools/sample/ice_sheets.py``),
 plus a few extra counties so the reports have something to show (Texas counties of 100,000+
 without an agreement, a Virginia county and independent city sharing a name, New Mexico's
 Latin-1 ``Doña Ana County``).

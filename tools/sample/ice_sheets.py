@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from ingest.sources.ice_sheets import LAYOUTS
+
 from .xlsx_writer import Cell, SheetSpec, a1_range, write_xlsx
 
 D = dt.date
@@ -45,22 +47,15 @@ SHEETS_DIR = "ice_287g_sheets"
 # ---------------------------------------------------------------------------
 # Publications (files). Order = as-of order; P* participating, Q* pending.
 # ---------------------------------------------------------------------------
+# The header each layout prints, taken from the reader (ingest.sources.ice_sheets.LAYOUTS), not copied.
+_HEADER_OF_LAYOUT = {layout: header for header, (_, layout) in LAYOUTS.items()}
 PARTICIPATING_COLUMNS = {
-    "html5": ("STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"),
-    "xlsx6": ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA"),
-    "xlsx7": ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"),
-    "xlsx8": (
-        "STATE",
-        "LAW ENFORCEMENT AGENCY",
-        "TYPE",
-        "COUNTY",
-        "SUPPORT TYPE",
-        "SIGNED",
-        "MOA",
-        "ADDENDUM",
-    ),
-    "pending5": ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"),
-    "pending6": ("STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"),
+    "html5": _HEADER_OF_LAYOUT["participating_html5"],
+    "xlsx6": _HEADER_OF_LAYOUT["participating_xlsx6"],
+    "xlsx7": _HEADER_OF_LAYOUT["participating_xlsx7"],
+    "xlsx8": _HEADER_OF_LAYOUT["participating_xlsx8"],
+    "pending5": _HEADER_OF_LAYOUT["pending_xlsx5"],
+    "pending6": _HEADER_OF_LAYOUT["pending_xlsx6"],
 }
 
 

@@ -1,7 +1,7 @@
 """SYNTHETIC ICE arrest files in the real release layouts (MANIFEST.md section 3).
 
 Every row here is invented. Agencies, counties and ERO sub-office codes are real places, chosen to
-match the synthetic ICE sheets (``ingest/sample/ice_sheets.py``: Clay County FL, Knox County TN,
+match the synthetic ICE sheets (``tools/sample/ice_sheets.py``: Clay County FL, Knox County TN,
 Lubbock County TX, ...) so the arrests link to the sample agencies; the arrests themselves never
 happened. Birth dates and identifiers are redacted or obviously fake (``SYN-...``).
 
@@ -35,6 +35,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+from ingest.sources import arrests as A
 
 from .xlsx_writer import DEFAULT_TIMESTAMP, repack
 
@@ -138,17 +140,7 @@ LESA_TITLE = [
     None,
     "ERO Administrative Arrests for FY2019 (10/1/2018 - 8/31/2019) - SYNTHETIC",
 ]
-LESA_HEADER = [
-    "Area of Responsibility",
-    "Apprehension Date",
-    "Apprehension Method",
-    "Apprehension Landmark",
-    "Operation",
-    "Processing Disposition",
-    "Birth Date",
-    "Citizenship",
-    "Gender",
-]
+LESA_HEADER = A.LESA.headers  # the reader's header list, not a copy
 
 
 def _psv_line(cells: list[Any], quote_all_text: bool = True) -> str:
@@ -186,58 +178,8 @@ def write_gzip(path: Path, text: str) -> Path:
     return path
 
 
-DDP_2025_HEADER = [
-    "Apprehension Date",
-    "Apprehension Type",
-    "State",
-    "County",
-    "TOA Current Duty AOR",
-    "Apprehension Final Program",
-    "Arresting Agency",
-    "Apprehension Method",
-    "Apprehension Criminality",
-    "Case Status",
-    "Case Category",
-    "Departure Country",
-    "Final Order Yes No",
-    "Birth Date",
-    "Birth Year",
-    "Citizenship Country",
-    "Gender",
-    "Departed Date",
-    "Final Order Date",
-    "Apprehension Site Landmark",
-    "Operation",
-    "TOA Current Duty Site",
-    "Case Criminality",
-    "Case Threat Level",
-    "Anonymized Identifier",
-]
-DDP_EARLY_HEADER = [
-    "Apprehension Date",
-    "Apprehension State",
-    "Apprehension County",
-    "Apprehension AOR",
-    "Final Program",
-    "Final Program Group",
-    "Apprehension Method",
-    "Apprehension Criminality",
-    "Case Status",
-    "Case Category",
-    "Departed Date",
-    "Departure Country",
-    "Final Order Yes No",
-    "Final Order Date",
-    "Birth Date",
-    "Birth Year",
-    "Citizenship Country",
-    "Gender",
-    "Apprehension Site Landmark",
-    "Alien File Number",
-    "EID Case ID",
-    "EID Subject ID",
-    "Unique Identifier",
-]
+DDP_2025_HEADER = A.DDP_2025.headers  # the reader's header list, not a copy
+DDP_EARLY_HEADER = A.DDP_EARLY.headers  # the reader's header list, not a copy
 DDP_TITLE_2025 = [
     "SYNTHETIC SAMPLE - not ICE data",
     "ICE Enforcement and Removal Operations",
@@ -382,7 +324,7 @@ def _write_workbook(path: Path, sheets: list[tuple[str, list[Any], list[str], li
 def weekly_text() -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["Agency", "State", "Week", "Arrests"])
+    writer.writerow(A.WEEKLY.headers)
     writer.writerows(WEEKLY)
     return buf.getvalue()
 
@@ -420,7 +362,7 @@ COUNTY_AOR: tuple[tuple[str, str, str], ...] = (
 def county_aor_text() -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(["geoid", "geoid_state", "geoid_county", "name", "aor"])
+    writer.writerow(A.COUNTY_AOR.headers)
     for geoid, name, aor in COUNTY_AOR:
         writer.writerow([geoid, geoid[:2], geoid[2:], name, aor])
     return buf.getvalue()

@@ -1,7 +1,7 @@
 """SYNTHETIC ICE payments ledger (payouts to 287(g) agencies) in the canonical ledger layout.
 
 No public ledger exists; every line here is invented. Payees are derived from the ICE sample
-scenario (``ingest.sample.ice_sheets.AGREEMENTS``) so the ledger and the sheets agree, and amounts
+scenario (``tools.sample.ice_sheets.AGREEMENTS``) so the ledger and the sheets agree, and amounts
 follow the incentive schedule (seeds/payments/incentive_schedule.csv): a one-time $100,000 vehicle,
 $7,500 equipment per certified task force officer, salary & benefits, overtime up to 25% of salary,
 quarterly performance awards of $1,000 / $750 / $500 per task force officer.
@@ -21,21 +21,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.sources.ledger import FIELDS, load_mapping
+from ingest.sources.ledger.mapping import PACKAGED_MAPPINGS
+
 from . import ice_sheets as S
 
 LEDGER_DIR = "ledger"
 LEDGER_FILE = "ice_287g_payments_ledger_fy2025_fy2026.csv"
-HEADER = (
-    "payee_name",
-    "state",
-    "payment_date",
-    "fiscal_year",
-    "category",
-    "amount_usd",
-    "certified_officer_count",
-    "document_id",
-    "description",
-)
+# The canonical ledger header: the packaged canonical mapping's printed column for each field, in order.
+HEADER = tuple(load_mapping(PACKAGED_MAPPINGS / "canonical.yaml").columns[f] for f in FIELDS)
 STATE_CODES = {
     "CONNECTICUT": "CT",
     "FLORIDA": "FL",

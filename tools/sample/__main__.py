@@ -1,4 +1,4 @@
-"""``python -m ingest.sample [DEST]`` -- write the SYNTHETIC sample files (default data/sample)."""
+"""``python -m tools.sample [DEST]`` -- write the SYNTHETIC sample files (default data/sample)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 ``generate(dest)`` runs every source's writer and returns the files written.
 Each source adds its own module here and one entry to ``WRITERS``.
 Regenerate the committed samples with ``ice287g sample --dest data/sample``
-or ``python -m ingest.sample data/sample``.
+or ``python -m tools.sample data/sample``.
 """
 
 from __future__ import annotations
