@@ -3,7 +3,7 @@
 The shapes are ``assets/states-albers-10m.json``, unmodified from the npm package ``us-atlas`` 3.0.1
 (ISC licence, ``assets/LICENSE-us-atlas.txt``; derived from the Census Bureau's 2017 cartographic state
 boundaries, public domain). That TopoJSON is already projected with d3's ``geoAlbersUsa().scale(1300)
-.translate([487.5, 305])`` into a 975×610 viewport, so :func:`albers_usa` is the same projection
+.translate([487.5, 305])`` into a 975x610 viewport, so :func:`albers_usa` is the same projection
 (d3-geo's formulas: conic equal-area, lower 48 plus the Alaska and Hawaii insets) and puts a county or
 place centroid on the same pixel as the shapes. Points outside the three areas (Puerto Rico, the
 territories) have no position: the site lists them beside the map.
@@ -73,7 +73,7 @@ def _albers_parts():
 
 
 def albers_usa(lon: float | None, lat: float | None) -> tuple[float, float] | None:
-    """The (x, y) pixel of a longitude/latitude in the 975×610 map, or None outside the 50 states + DC."""
+    """The (x, y) pixel of a longitude/latitude in the 975x610 map, or None outside the 50 states + DC."""
     if lon is None or lat is None:
         return None
     for project, extent in _albers_parts():

@@ -1,5 +1,5 @@
 // Agency search: filters window.ICE287G_AGENCIES (assets/agencies.js, written by the build) as you type.
-// No fetch(): the data is a script file, so it works from file:// as well as from a web server.
+// No network call: the data is a script file, so it works from file:// as well as from a web server.
 (function () {
   "use strict";
   var input = document.getElementById("agency-search");
