@@ -142,9 +142,7 @@ def load(con: duckdb.DuckDBPyConnection, database: str, schema: str = "main") ->
         )
     }
     data["arrest_records"] = dict(
-        con.execute(
-            "select agency_id, count(*) from fct_arrests where agency_id is not null group by 1"
-        ).fetchall()
+        con.execute("select agency_id, count(*) from fct_arrests where agency_id is not null group by 1").fetchall()
     )
     data["changes"] = _rows(
         con,
@@ -324,8 +322,13 @@ def write_site(
             (placed if agency["point"] else unplaced).append(agency)
     spread = _spread([a["point"] for a in placed])
     map_points = [
-        (x, y, a["level"], f"{a['agency_name']} ({a['state_code']}, {a['jurisdiction_level'] or 'level unknown'})",
-         a["page"])
+        (
+            x,
+            y,
+            a["level"],
+            f"{a['agency_name']} ({a['state_code']}, {a['jurisdiction_level'] or 'level unknown'})",
+            a["page"],
+        )
         for a, (x, y) in zip(placed, spread, strict=True)
     ]
     level_counts = {lvl: sum(1 for a in placed + unplaced if a["level"] == lvl) for lvl in ("State", "County", "Local")}

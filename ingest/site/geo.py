@@ -139,7 +139,5 @@ def state_shapes() -> tuple[StateShape, ...]:
                 centroid = _ring_centroid(points)
                 if j == 0 and centroid[2] > best[2]:
                     best = centroid
-        shapes.append(
-            StateShape(geometry["id"], geometry["properties"]["name"], "".join(parts), (best[0], best[1]))
-        )
+        shapes.append(StateShape(geometry["id"], geometry["properties"]["name"], "".join(parts), (best[0], best[1])))
     return tuple(shapes)

@@ -12,6 +12,7 @@ every request a page makes, ``Runtime``/``Log`` events every console error and u
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -148,10 +149,8 @@ class Browser:
     def close(self) -> None:
         ws = getattr(self, "ws", None)
         if ws is not None:
-            try:
+            with contextlib.suppress(Exception):  # a dead connection must not hide the test's own failure
                 ws.close()
-            except Exception:  # closing a dead connection must not hide the test's own failure
-                pass
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
