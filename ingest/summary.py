@@ -160,7 +160,9 @@ def people_lines(warehouse_dir: Path) -> list[tuple[str, str]]:
     lines.append(("", f"Agencies with an active agreement: {n_agencies:,}, in {n_states:,} states."))
     if newest:
         against = f" against the sheet of {newest[1][2]}" if len(newest) > 1 else " (the first sheet)"
-        changed = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in changes) or "nothing"
+        from ingest.site import CHANGE_LABELS
+
+        changed = ", ".join(f"{n:,} {CHANGE_LABELS.get(kind, kind)}" for kind, n in changes) or "nothing"
         lines.append(("", f"Changed on the newest sheet{against}: {changed}."))
     fails = qa.get("fail", 0)
     lines.append(

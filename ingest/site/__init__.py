@@ -36,6 +36,14 @@ from ingest.sql import quote_ident
 
 SUPPORT_TYPES = ("Jail Enforcement Model", "Task Force Model", "Warrant Service Officer")
 REVIEW_ROWS_SHOWN = 1000
+# rpt_publication_changes.change_type -> words (the site, the feed and the build summary)
+CHANGE_LABELS = {
+    "added": "added",
+    "removed": "removed",
+    "redated": "re-dated",
+    "renamed": "renamed",
+    "moa_posted": "MOA posted",
+}
 
 
 @dataclass
@@ -73,6 +81,7 @@ def _env() -> jinja2.Environment:
     env.filters["usd"] = lambda v: "—" if v is None else f"${v:,.2f}"
     env.filters["d"] = lambda v: "—" if v is None else v.isoformat()
     env.filters["page"] = page_name
+    env.filters["change"] = lambda kind: CHANGE_LABELS.get(kind, kind.replace("_", " "))
     env.filters["safe_url"] = lambda v: v if isinstance(v, str) and re.match(r"^https?://", v) else None
     return env
 

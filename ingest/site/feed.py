@@ -18,7 +18,9 @@ def _stamp(value: dt.datetime | dt.date | None) -> str:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()) or "no change"
+    from ingest.site import CHANGE_LABELS
+
+    return ", ".join(f"{n} {CHANGE_LABELS.get(kind, kind)}" for kind, n in counts.items()) or "no change"
 
 
 def atom(grouped: list[dict], info: dict[str, str], is_synthetic: bool) -> str:

@@ -257,7 +257,7 @@ def us_map(
 ) -> str:
     """The overview map: every state drawn inline (``shaded``: fips -> fill), points (x, y, level, label, href)."""
     out = [
-        f'<svg class="chart map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{_e(title)}" '
+        f'<svg class="chart map" viewBox="0 0 {WIDTH} {HEIGHT + 30}" role="img" aria-label="{_e(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title><g stroke="#fff" stroke-width="1">'
     ]
     shaded = shaded or {}
@@ -271,13 +271,13 @@ def us_map(
             f'fill-opacity="0.8" stroke="#fff" stroke-width="0.8"><title>{_e(label)}</title></circle>'
         )
         out.append(f'<a href="{_e(href)}">{dot}</a>' if href else dot)
-    lx = 580
+    lx = 20
     for level, label in (legend or {}).items():
         out.append(
-            f'<circle cx="{lx + 6}" cy="596" r="5" fill="{LEVEL_COLORS.get(level, OTHER_COLOR)}"/>'
-            f'<text class="legend" x="{lx + 16}" y="600">{_e(label)}</text>'
+            f'<circle cx="{lx + 6}" cy="{HEIGHT + 16}" r="6" fill="{LEVEL_COLORS.get(level, OTHER_COLOR)}"/>'
+            f'<text class="legend" x="{lx + 18}" y="{HEIGHT + 21}" style="font-size:15px">{_e(label)}</text>'
         )
-        lx += 30 + 7 * len(label)
+        lx += 40 + 8 * len(label)
     out.append("</svg>")
     return "".join(out)
 
