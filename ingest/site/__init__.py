@@ -414,9 +414,6 @@ def write_site(
             payments=data["payments"].get(agency["agency_id"]),
             arrests=data["arrests_weekly"].get(agency["agency_id"]),
             n_arrest_records=data["arrest_records"].get(agency["agency_id"]),
-            changes=[c for c in data["changes"] if c["agency_id"] == agency["agency_id"]]
-            if len(agencies) < 200
-            else None,
         )
         n_bytes += _write(site_dir / agency["page"], html)
     n_bytes += render("agencies.html.j2", "agencies.html", agencies=agencies)
