@@ -280,7 +280,10 @@ def write_site(
     *,
     schema: str = "main",
 ) -> SiteResult:
-    """Write the whole site into ``site_dir`` from the marts in ``database`` (attached to ``con``)."""
+    """Write the whole site into ``site_dir`` from the marts in ``database`` (attached to ``con``).
+
+    ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
+    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
     data = load(con, database, schema)
     info = data["build_info"]
@@ -292,13 +295,13 @@ def write_site(
     package = resources.files("ingest.site")
     for name in ("site.css", "site.js", "LICENSE-us-atlas.txt"):
         (assets / name).write_bytes(package.joinpath(f"assets/{name}").read_bytes())
-    n_bytes = _write(assets / "us-states.svg", svg.basemap_svg())
+    _write(assets / "us-states.svg", svg.basemap_svg())
     agencies = data["agencies"]
     search_index = [
         [f"agency/{page_name(a['agency_id'])}.html", a["agency_name"], a["state_code"], a["jurisdiction_level"] or ""]
         for a in agencies
     ]
-    n_bytes += _write(
+    _write(
         assets / "agencies.js",
         "window.ICE287G_AGENCIES = " + json.dumps(search_index, ensure_ascii=False, separators=(",", ":")) + ";\n",
     )
@@ -311,9 +314,8 @@ def write_site(
         "publication": info.get("publication", ""),
     }
 
-    def render(template: str, out: str, root: str = "", **context) -> int:
-        html = env.get_template(template).render(root=root, **common, **context)
-        return _write(site_dir / out, html)
+    def render(template: str, out: str, root: str = "", **context) -> None:
+        _write(site_dir / out, env.get_template(template).render(root=root, **common, **context))
 
     # --- overview
     shapes = state_shapes()
@@ -361,7 +363,7 @@ def write_site(
         y_label="active agreements",
     )
     pages = 0
-    n_bytes += render(
+    render(
         "index.html.j2",
         "index.html",
         by_support_type=data["by_support_type"],
@@ -381,9 +383,9 @@ def write_site(
     pages += 1
     # --- changes + feed
     grouped = _grouped_changes(data)
-    n_bytes += render("changes.html.j2", "changes.html", grouped=grouped, previous=data["previous"])
+    render("changes.html.j2", "changes.html", grouped=grouped, previous=data["previous"])
     pages += 1
-    n_bytes += _write(site_dir / "changes.atom", feed.atom(grouped, info, is_synthetic))
+    _write(site_dir / "changes.atom", feed.atom(grouped, info, is_synthetic))
     # --- agencies
     listed_on: dict[str, list[dt.date]] = defaultdict(list)
     for agreement_id, day in data["listings"]:
@@ -402,7 +404,7 @@ def write_site(
             for a in own
         ]
         population, population_of = _population(agency)
-        html = agency_template.render(
+        page = agency_template.render(
             root="../",
             **common,
             agency=agency,
@@ -415,8 +417,8 @@ def write_site(
             arrests=data["arrests_weekly"].get(agency["agency_id"]),
             n_arrest_records=data["arrest_records"].get(agency["agency_id"]),
         )
-        n_bytes += _write(site_dir / agency["page"], html)
-    n_bytes += render("agencies.html.j2", "agencies.html", agencies=agencies)
+        _write(site_dir / agency["page"], page)
+    render("agencies.html.j2", "agencies.html", agencies=agencies)
     pages += 1 + len(agencies)
     # --- states
     agencies_of_state: dict[str, list[dict]] = defaultdict(list)
@@ -429,7 +431,7 @@ def write_site(
         if not agencies_of_state.get(code) and code not in state_by_code:
             continue
         state = state_by_code.get(code, {"state_code": code, "state_name": code, "policy_status": None})
-        n_bytes += render(
+        render(
             "state.html.j2",
             f"state/{page_name(code)}.html",
             root="../",
@@ -440,18 +442,19 @@ def write_site(
             active_ids=active_ids,
         )
         n_states += 1
-    n_bytes += render("states.html.j2", "states.html", states=data["states"])
+    render("states.html.j2", "states.html", states=data["states"])
     pages += 1 + n_states
     # --- data + docs
     exports = []
     if export_dir is not None and export_dir.is_dir():
         exports = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
-    docs_written = False
-    if dbt_docs_html is not None and dbt_docs_html.is_file():
+    docs_written = dbt_docs_html is not None and dbt_docs_html.is_file()
+    if docs_written:
         (site_dir / "docs").mkdir(exist_ok=True)
         shutil.copyfile(dbt_docs_html, site_dir / "docs" / "index.html")
-        docs_written = True
-    n_bytes += render(
+    else:  # the Docs link still leads somewhere that says why
+        render("docs.html.j2", "docs/index.html", root="../")
+    render(
         "data.html.j2",
         "data.html",
         exports=exports,
