@@ -121,7 +121,7 @@ def line_chart(
         steps = _step_points(sorted(points))
         coords = []
         for i, (day, val) in enumerate(steps):
-            if i:
+            if i and steps[i - 1][1] != val:  # the corner of a step
                 coords.append(f"{x(day):.1f},{y(steps[i - 1][1]):.1f}")
             coords.append(f"{x(day):.1f},{y(val):.1f}")
         color = colors.get(name, OTHER_COLOR)
