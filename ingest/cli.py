@@ -21,20 +21,20 @@ import time
 import traceback
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ingest import __version__
 from ingest.safe_text import printable
+from ingest.summary import build_progress, make_console, print_summary, stage
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_BUSY, EXIT_WAREHOUSE = 0, 1, 2, 3, 4, 5
 
 # Markup and emoji codes are written by this module only: outside text (paths, messages, values) is
 # never parsed as markup — it is added as plain rich Text (_t, _rich), with control characters and
 # undecodable bytes shown as visible escapes.
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def _t(value: object, style: str = "") -> Text:
@@ -294,6 +294,7 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
         return run_dbt(args, warehouse_dir, on_line=on_line)
 
 
+@build_progress(console)
 def cmd_build(args) -> int:
     """Ingest, dbt build, publish; publish only when everything before it passed."""
     from ingest.project import project_dir
@@ -315,6 +316,7 @@ def cmd_build(args) -> int:
         return EXIT_FAILED
     if getattr(args, "target", "duckdb") == "postgres":
         return _build_postgres(args, start, t_ingest)
+    stage("dbt build")
     t0 = time.perf_counter()
     result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
     t_dbt = time.perf_counter() - t0
@@ -329,6 +331,7 @@ def cmd_build(args) -> int:
         return EXIT_FAILED
     t_pub = 0.0
     if not args.no_publish:
+        stage("publish: marts, exports, site, docs")
         t0 = time.perf_counter()
         try:
             published = publish(args.warehouse_dir, project_dir())
@@ -344,6 +347,7 @@ def cmd_build(args) -> int:
                 args.warehouse_dir / "exports",
             )
         )
+    print_summary(console, args.warehouse_dir, summary, published=not args.no_publish)
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:

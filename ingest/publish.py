@@ -5,11 +5,13 @@ Each publication is written complete into its own folder, then made current by o
 
     warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
     warehouse/publications/<stamp>/exports/          <mart>.parquet, <mart>.csv, dictionary.csv, README.md
+    warehouse/publications/<stamp>/site/             the static site (ingest/site/), read from that marts file
     warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
     warehouse/marts.duckdb -> current/marts.duckdb   stable paths for users and BI tools
     warehouse/exports      -> current/exports
+    warehouse/site         -> current/site           open site/index.html (file:// works)
 
-So the database and the exports always come from the same build, a reader sees either the old or
+So the database, the exports and the site always come from the same build, a reader sees either the old or
 the new publication (never half of one), and a reader holding the old file open keeps reading it
 (the previous publications are kept, only older ones are removed). A failure or a kill at any step
 before the swap leaves the previous publication current; a stray ``.publishing-*`` folder is
@@ -34,9 +36,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import __version__, dictionary
+from ingest import __version__, dictionary, provenance
 from ingest.exports import write_exports
 from ingest.faults import pause_point
+from ingest.site import write_site
 from ingest.sql import quote_ident, quote_literal
 
 # The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
@@ -144,7 +147,10 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     counts: dict[str, int] = {}
     try:
         manifest = _manifest(warehouse_dir) if exports else None
-        counts = _write_publication(tmp_db, export_dir if exports else None, work, project, stamp, manifest)
+        dbt_docs = _dbt_docs(warehouse_dir) if exports else None
+        counts = _write_publication(
+            tmp_db, export_dir if exports else None, work, project, stamp, manifest, dbt_docs=dbt_docs
+        )
         _make_read_only(staging)
         pause_point("publish-db")
         staging.rename(final)
@@ -171,6 +177,20 @@ def _manifest(warehouse_dir: Path) -> Path:
     return manifest
 
 
+def _dbt_docs(warehouse_dir: Path) -> Path | None:
+    """``dbt docs generate --static`` on the work file (before publishing attaches it): one HTML file for the
+    site's Docs page. A failure leaves the site without docs rather than failing the publication.
+    ICE287G_DBT_DOCS=0 skips it (the test suite's many throwaway builds save dbt's few seconds each)."""
+    from ingest.project import run_dbt
+
+    if os.environ.get("ICE287G_DBT_DOCS", "1") == "0":
+        return None
+
+    result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
+    page = warehouse_dir / "dbt_target" / "static_index.html"
+    return page if result.ok and page.exists() else None
+
+
 def _make_read_only(folder: Path) -> None:
     """Every file below folder read-only (0444); folders keep their mode so pruning can remove them."""
     for path in folder.rglob("*"):
@@ -179,7 +199,14 @@ def _make_read_only(folder: Path) -> None:
 
 
 def _write_publication(
-    tmp_db: Path, export_dir: Path | None, work: Path, project: Path, stamp: str, manifest: Path | None = None
+    tmp_db: Path,
+    export_dir: Path | None,
+    work: Path,
+    project: Path,
+    stamp: str,
+    manifest: Path | None = None,
+    *,
+    dbt_docs: Path | None = None,
 ) -> dict[str, int]:
     """Write marts.duckdb (and exports) of a new publication into its staging folder."""
     counts: dict[str, int] = {}
@@ -239,6 +266,7 @@ def _write_publication(
             "raw_file_sha256": json.dumps(raw_hashes),
             "n_raw_files": len(raw_hashes),
         }
+        info.update(provenance.sample_label(con, "work", project))
         try:
             from importlib.metadata import version
 
@@ -256,6 +284,7 @@ def _write_publication(
                 dictionary.from_manifest(dictionary.load_manifest(manifest)), con, _WRITE_ALIAS
             )
             write_exports(con, _WRITE_ALIAS, docs, export_dir, {k: str(v) for k, v in info.items()})
+            write_site(con, _WRITE_ALIAS, tmp_db.parent / "site", docs, export_dir, dbt_docs)
         con.execute(f"checkpoint {db}")
         con.execute("use memory")
         con.execute(f"detach {db}")
@@ -277,7 +306,11 @@ def _swap_current(warehouse_dir: Path, final: Path) -> None:
     _atomic_symlink(warehouse_dir / "current", os.path.relpath(final, warehouse_dir))
     # The stable entry points; created once (or converted from the older layout: a real
     # marts.duckdb file and an exports -> exports-<stamp> link), each with one rename.
-    for name, target in (("marts.duckdb", "current/marts.duckdb"), ("exports", "current/exports")):
+    for name, target in (
+        ("marts.duckdb", "current/marts.duckdb"),
+        ("exports", "current/exports"),
+        ("site", "current/site"),
+    ):
         link = warehouse_dir / name
         if link.is_symlink() and os.readlink(link) == target:
             continue
