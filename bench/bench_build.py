@@ -61,7 +61,7 @@ def _site(marts_db: Path, schema: str, out: Path, runs: int) -> tuple[list[float
     the site's pages and its bytes (last run)."""
     import duckdb
 
-    from ingest.site import write_site
+    from ingest.site import MartsSource, write_site
 
     seconds, result = [], None
     for i in range(runs):
@@ -69,7 +69,7 @@ def _site(marts_db: Path, schema: str, out: Path, runs: int) -> tuple[list[float
         try:
             con.execute(f"attach '{marts_db.as_posix()}' as marts (read_only)")
             t0 = time.perf_counter()
-            result = write_site(con, "marts", out / f"site{i}", [], None, schema=schema)
+            result = write_site(MartsSource(con, "marts", schema), out / f"site{i}", [], None)
             seconds.append(time.perf_counter() - t0)
         finally:
             con.close()

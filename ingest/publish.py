@@ -32,6 +32,7 @@ import os
 import platform
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -39,7 +40,7 @@ import duckdb
 from ingest import __version__, dictionary, provenance
 from ingest.exports import write_exports
 from ingest.faults import pause_point
-from ingest.site import write_site
+from ingest.site import MartsSource, write_site
 from ingest.sql import quote_ident, quote_literal
 
 # The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
@@ -148,9 +149,8 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     try:
         manifest = _manifest(warehouse_dir) if exports else None
         dbt_docs = _dbt_docs(warehouse_dir) if exports else None
-        counts = _write_publication(
-            tmp_db, export_dir if exports else None, work, project, stamp, manifest, dbt_docs=dbt_docs
-        )
+        staged = StagedPublication(stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs)
+        counts = _write_publication(staged, work, project)
         _make_read_only(staging)
         pause_point("publish-db")
         staging.rename(final)
@@ -198,22 +198,25 @@ def _make_read_only(folder: Path) -> None:
             path.chmod(READ_ONLY_FILE_MODE)
 
 
-def _write_publication(
-    tmp_db: Path,
-    export_dir: Path | None,
-    work: Path,
-    project: Path,
-    stamp: str,
-    manifest: Path | None = None,
-    *,
-    dbt_docs: Path | None = None,
-) -> dict[str, int]:
+@dataclass(frozen=True)
+class StagedPublication:
+    """A publication being written in its staging folder: its stamp, the new marts file, and (when exports
+    are written) the exports folder, the dbt manifest they are documented from and dbt's static docs page."""
+
+    stamp: str
+    marts: Path
+    export_dir: Path | None = None
+    manifest: Path | None = None
+    dbt_docs: Path | None = None
+
+
+def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
     """Write marts.duckdb (and exports) of a new publication into its staging folder."""
     counts: dict[str, int] = {}
     con = duckdb.connect()
     try:
         storage = quote_literal(STORAGE_VERSION)
-        con.execute(f"attach {quote_literal(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {storage})")
+        con.execute(f"attach {quote_literal(str(staged.marts))} as {_WRITE_ALIAS} (storage_version {storage})")
         con.execute(f"use {_WRITE_ALIAS}")
         db = quote_ident(_WRITE_ALIAS)
         con.execute(f"attach {quote_literal(work)} as work (read_only)")
@@ -258,7 +261,7 @@ def _write_publication(
             ]
         info = {
             "built_at": dt.datetime.now(dt.UTC).isoformat(),
-            "publication": stamp,
+            "publication": staged.stamp,
             "code_version": _code_version(project),
             "ingest_version": __version__,
             "duckdb_version": duckdb.__version__,
@@ -279,12 +282,14 @@ def _write_publication(
         rows = [[k, str(v)] for k, v in info.items()]
         con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
         con.execute("detach work")
-        if export_dir is not None and manifest is not None:
+        if staged.export_dir is not None and staged.manifest is not None:
             docs = dictionary.with_types(
-                dictionary.from_manifest(dictionary.load_manifest(manifest)), con, _WRITE_ALIAS
+                dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
             )
-            write_exports(con, _WRITE_ALIAS, docs, export_dir, {k: str(v) for k, v in info.items()})
-            write_site(con, _WRITE_ALIAS, tmp_db.parent / "site", docs, export_dir, dbt_docs)
+            write_exports(con, _WRITE_ALIAS, docs, staged.export_dir, {k: str(v) for k, v in info.items()})
+            write_site(
+                MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, staged.export_dir, staged.dbt_docs
+            )
         con.execute(f"checkpoint {db}")
         con.execute("use memory")
         con.execute(f"detach {db}")

@@ -270,22 +270,29 @@ def _write(path: Path, text: str) -> int:
     return len(data)
 
 
+@dataclass(frozen=True)
+class MartsSource:
+    """Where the site reads the marts: a connection, the attached database, and its marts schema
+    (``main`` in a publication's marts.duckdb, ``marts`` in a work file)."""
+
+    con: duckdb.DuckDBPyConnection
+    database: str
+    schema: str = "main"
+
+
 def write_site(
-    con: duckdb.DuckDBPyConnection,
-    database: str,
+    marts: MartsSource,
     site_dir: Path,
     tables: list[TableDoc],
     export_dir: Path | None,
     dbt_docs_html: Path | None = None,
-    *,
-    schema: str = "main",
 ) -> SiteResult:
-    """Write the whole site into ``site_dir`` from the marts in ``database`` (attached to ``con``).
+    """Write the whole site into ``site_dir`` from the marts.
 
     ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
     (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
-    data = load(con, database, schema)
+    data = load(marts.con, marts.database, marts.schema)
     info = data["build_info"]
     is_synthetic = info.get("is_synthetic_sample") == "true"
     env = _env()

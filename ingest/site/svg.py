@@ -76,16 +76,19 @@ def _step_points(points: Sequence[tuple[dt.date, float]]) -> list[tuple[dt.date,
     return out
 
 
+# Chart geometry in SVG user units (the charts scale with the page: viewBox).
+CHART_WIDTH, LINE_CHART_HEIGHT, BAR_THICKNESS = 760, 300, 14
+
+
 def line_chart(
     series: dict[str, Sequence[tuple[dt.date, float]]],
     *,
     title: str,
     colors: dict[str, str] | None = None,
-    width: int = 760,
-    height: int = 300,
     y_label: str = "",
 ) -> str:
     """Step lines over time, one per series, with date and value axes and a legend."""
+    width, height = CHART_WIDTH, LINE_CHART_HEIGHT
     colors = colors or SUPPORT_COLORS
     days = [d for pts in series.values() for d, _ in pts]
     if not days:
@@ -149,11 +152,10 @@ def bar_chart(
     title: str,
     colors: dict[str, str],
     legend: dict[str, str],
-    width: int = 760,
-    bar: int = 14,
     links: dict[str, str] | None = None,
 ) -> str:
     """Horizontal bars (label, value, category), coloured by category, with a legend of categories."""
+    width, bar = CHART_WIDTH, BAR_THICKNESS
     if not rows:
         return f'<p class="empty">{_e(title)}: no data.</p>'
     left, right, upper = 60, 50, 26

@@ -270,14 +270,14 @@ def test_changes_page_in_chromium(browser: Browser, site: Path, marts: Path):
 def test_site_of_the_real_build_within_ten_seconds(built_real_warehouse: Path, tmp_path: Path):
     """The site of the ../shared/realdata build (from its work file's marts), in at most 10 s."""
     from ingest import dictionary
-    from ingest.site import write_site
+    from ingest.site import MartsSource, write_site
 
     con = duckdb.connect()
     try:
         con.execute(f"attach '{built_real_warehouse / 'work.duckdb'}' as work (read_only)")
         docs = dictionary.from_manifest(dictionary.load_manifest(built_real_warehouse / "dbt_target" / "manifest.json"))
         start = time.perf_counter()
-        result = write_site(con, "work", tmp_path / "site", [], None, schema="marts")
+        result = write_site(MartsSource(con, "work", "marts"), tmp_path / "site", [], None)
         seconds = time.perf_counter() - start
         n_agencies = con.execute("select count(*) from work.marts.dim_agencies").fetchone()[0]
     finally:
