@@ -50,6 +50,15 @@ state_name_fixes as (
     from {{ ref('state_name_fixes') }}
 ),
 
+vocabulary_seed as (
+    select
+        column_name,
+        word,
+        resolved_to,
+        tier
+    from {{ ref('value_vocabulary') }}
+),
+
 printed_values as (
     select distinct
         'state' as column_name,
@@ -109,41 +118,12 @@ vocabulary as (
     from states
     union all
     select
-        'support_type' as column_name,
-        upper(support_type) as vocabulary_word,
-        support_type as resolved_to,
-        is_exact_word
-    from (
-        values
-        ('Jail Enforcement Model', true),
-        ('Task Force Model', true),
-        ('Warrant Service Officer', true)
-    ) as full_names (support_type, is_exact_word)  -- noqa: AL05
-    union all
-    select
-        'support_type' as column_name,
-        vocabulary_word,
-        support_type as resolved_to,
-        false as is_exact_word
-    from (
-        values
-        ('JAIL ENFORCEMENT', 'Jail Enforcement Model'),
-        ('TASK FORCE', 'Task Force Model')
-    ) as short_names (vocabulary_word, support_type)  -- noqa: AL05
-    union all
-    select
-        'agency_type' as column_name,
-        vocabulary_word,
-        agency_type as resolved_to,
-        is_exact_word
-    from (
-        values
-        ('COUNTY', 'County', true),
-        ('MUNICIPALITY', 'Municipality', true),
-        ('STATE AGENCY', 'State Agency', true),
-        ('STATE', 'State Agency', true),
-        ('MUNICIPAL', 'Municipality', false)
-    ) as agency_types (vocabulary_word, agency_type, is_exact_word)  -- noqa: AL05
+        column_name,
+        upper(word) as vocabulary_word,
+        resolved_to,
+        tier = 'exact' as is_exact_word
+    from vocabulary_seed
+    where tier in ('exact', 'short_form')
 ),
 
 exact_matches as (
