@@ -32,27 +32,14 @@ rows_normalised as (
 publications as (
     select
         publication_id,
-        publication_seq as published_seq
+        publication_seq,
+        n_publications_of_kind
     from {{ ref('int_publications_sequenced') }}
     where publication_kind = 'participating'
 ),
 
 spellings as (
-    select
-        rows_normalised.state_code,
-        rows_normalised.support_type,
-        rows_normalised.signed_date,
-        rows_normalised.moa_file,
-        rows_normalised.name_key,
-        min(publications.published_seq) as first_printed_seq,
-        max(publications.published_seq) as last_printed_seq,
-        max(rows_normalised.agency_name_clean) as agency_name_clean
-    from rows_normalised
-    inner join publications
-        on rows_normalised.publication_id = publications.publication_id
-    group by
-        rows_normalised.state_code, rows_normalised.support_type, rows_normalised.signed_date,
-        rows_normalised.moa_file, rows_normalised.name_key
+    {{ agreement_spellings('rows_normalised', 'publications', extra_keys=['moa_file']) }}
 ),
 
 ranked as (
@@ -61,12 +48,12 @@ ranked as (
         count(*) over (partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file) as n_names,
         row_number() over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.last_printed_seq desc, spellings.name_key asc
+            order by spellings.last_seq desc, spellings.name_key asc
         ) as recency_rank,
-        lag(spellings.last_printed_seq) over (
+        lag(spellings.last_seq) over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.first_printed_seq, spellings.name_key
-        ) as previous_name_last_printed_seq
+            order by spellings.first_seq, spellings.name_key
+        ) as previous_name_last_seq
     from spellings
 ),
 
@@ -78,8 +65,8 @@ moa_groups as (
         moa_file,
         max(case when recency_rank = 1 then name_key end) as moved_to_name_key,
         max(case when recency_rank = 1 then agency_name_clean end) as moved_to_agency_name,
-        max(case when recency_rank = 1 then last_printed_seq end) as moved_to_last_printed_seq,
-        sum(case when previous_name_last_printed_seq >= first_printed_seq then 1 else 0 end) as n_overlaps
+        max(case when recency_rank = 1 then last_seq end) as moved_to_last_seq,
+        sum(case when previous_name_last_seq >= first_seq then 1 else 0 end) as n_overlaps
     from ranked
     where n_names > 1
     group by state_code, support_type, signed_date, moa_file
@@ -93,11 +80,11 @@ moves as (
         ranked.name_key,
         moa_groups.moved_to_name_key,
         moa_groups.moved_to_agency_name,
-        ranked.first_printed_seq,
-        ranked.last_printed_seq,
+        ranked.first_seq,
+        ranked.last_seq,
         row_number() over (
             partition by ranked.state_code, ranked.support_type, ranked.signed_date, ranked.name_key
-            order by moa_groups.moved_to_last_printed_seq desc, moa_groups.moved_to_name_key asc
+            order by moa_groups.moved_to_last_seq desc, moa_groups.moved_to_name_key asc
         ) as destination_rank
     from ranked
     inner join moa_groups
@@ -218,8 +205,8 @@ spans as (
         support_type,
         signed_date,
         name_key,
-        min(first_printed_seq) as first_printed_seq,
-        max(last_printed_seq) as last_printed_seq
+        min(first_seq) as first_seq,
+        max(last_seq) as last_seq
     from spellings
     group by state_code, support_type, signed_date, name_key
 ),
@@ -233,8 +220,8 @@ final as (
         chained.moved_to_name_key,
         chained.moved_to_agency_name,
         chained.move_rule,
-        spans.first_printed_seq,
-        spans.last_printed_seq
+        spans.first_seq as first_printed_seq,
+        spans.last_seq as last_printed_seq
     from chained
     left join spans
         on

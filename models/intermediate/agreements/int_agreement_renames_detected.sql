@@ -35,21 +35,7 @@ publications as (
 ),
 
 spellings as (
-    select
-        rows_normalised.state_code,
-        rows_normalised.support_type,
-        rows_normalised.signed_date,
-        rows_normalised.name_key,
-        max(rows_normalised.agency_name_clean) as agency_name_clean,
-        min(publications.publication_seq) as first_seq,
-        max(publications.publication_seq) as last_seq,
-        max(publications.n_publications_of_kind) as n_publications
-    from rows_normalised
-    inner join publications
-        on rows_normalised.publication_id = publications.publication_id
-    group by
-        rows_normalised.state_code, rows_normalised.support_type, rows_normalised.signed_date,
-        rows_normalised.name_key
+    {{ agreement_spellings('rows_normalised', 'publications') }}
 ),
 
 leaving as (
