@@ -162,41 +162,9 @@ scored as (
         on candidates.county_fips = counties.county_fips
 ),
 
-best_rule as (
-    select
-        agency_id,
-        min(priority) as priority
-    from scored
-    group by agency_id
-),
-
-best_in_rule as (
-    select
-        scored.agency_id,
-        scored.county_fips,
-        scored.match_method,
-        scored.match_confidence,
-        scored.unit_penalty,
-        min(scored.unit_penalty) over (partition by scored.agency_id) as best_penalty
-    from scored
-    inner join best_rule
-        on
-            scored.agency_id = best_rule.agency_id
-            and scored.priority = best_rule.priority
-),
-
 resolved as (
-    select
-        agency_id,
-        min(match_method) as match_method,
-        min(match_confidence) as match_confidence,
-        count(distinct county_fips) as n_candidates,
-        min(county_fips) as county_fips,
-        -- a unit mismatch (ICE's 'Hopewell County' for Hopewell city) lowers confidence
-        min(unit_penalty) as unit_penalty
-    from best_in_rule
-    where unit_penalty = best_penalty
-    group by agency_id
+    -- a unit mismatch (ICE's 'Hopewell County' for Hopewell city) lowers confidence (final)
+    {{ best_match('scored', 'agency_id', 'county_fips', 'unit_penalty') }}
 ),
 
 final as (

@@ -109,27 +109,8 @@ candidates as (
             and {{ geo_edit_distance(strip_place_unit('municipal.place_key_from_name'), 'places.place_key') }} = 1
 ),
 
-best_rule as (
-    select
-        agency_id,
-        min(priority) as priority
-    from candidates
-    group by agency_id
-),
-
 resolved as (
-    select
-        candidates.agency_id,
-        min(candidates.match_method) as match_method,
-        min(candidates.match_confidence) as match_confidence,
-        count(distinct candidates.place_geoid) as n_candidates,
-        min(candidates.place_geoid) as place_geoid
-    from candidates
-    inner join best_rule
-        on
-            candidates.agency_id = best_rule.agency_id
-            and candidates.priority = best_rule.priority
-    group by candidates.agency_id
+    {{ best_match('candidates', 'agency_id', 'place_geoid') }}
 ),
 
 final as (

@@ -57,41 +57,8 @@ scored as (
         on candidates.county_fips = counties.county_fips
 ),
 
-best_in_rule as (
-    select
-        county_value_id,
-        county_fips,
-        match_method,
-        match_confidence,
-        unit_penalty,
-        priority,
-        min(priority) over (partition by county_value_id) as best_priority
-    from scored
-),
-
-best_unit as (
-    select
-        county_value_id,
-        county_fips,
-        match_method,
-        match_confidence,
-        unit_penalty,
-        min(unit_penalty) over (partition by county_value_id) as best_penalty
-    from best_in_rule
-    where priority = best_priority
-),
-
 resolved as (
-    select
-        county_value_id,
-        min(match_method) as match_method,
-        min(match_confidence) as match_confidence,
-        min(unit_penalty) as unit_penalty,
-        count(distinct county_fips) as n_candidates,
-        min(county_fips) as county_fips
-    from best_unit
-    where unit_penalty = best_penalty
-    group by county_value_id
+    {{ best_match('scored', 'county_value_id', 'county_fips', 'unit_penalty') }}
 ),
 
 final as (
