@@ -34,16 +34,16 @@ with
 
 unioned as (
     {%- for check in checks %}
-    select
-        check_name,
-        scope,
-        observed,
-        expected,
-        status
-    from {{ ref(check) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            check_name,
+            scope,
+            observed,
+            expected,
+            status
+        from {{ ref(check) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
