@@ -1,15 +1,3 @@
-{#- One transformation: detect agreements ICE moved from one agency name to another.
-    Grain: one (state_code, support_type, signed_date, name_key) printed spelling that is moved.
-    Rule same_moa_file_moved: the same MOA file, support type and signing date were printed under two
-    or more agency names of one state, never together in one publication; every earlier name's rows
-    move to the most recently printed name (the agreement, not the agency, is renamed: the earlier
-    agency keeps its other agreements). Reviewed seeds (agreement_agency_fixes) cover moves that
-    happened while the MOA link was pending. Publications are compared by publication_seq (several
-    are published on one day). A spelling found in two groups (ICE re-posted the MOA under a new file
-    name) moves to the destination printed most recently, so each spelling has one destination.
-    Rule one_to_one_rename (int_agreement_renames_detected): the only spelling of an agreement that
-    leaves a sheet as the only other arrives with the same state, support type and signing date.
-    Chains (A -> B, then B -> C) are followed to their end, so every spelling moves to a final name. -#}
 with
 
 rows_normalised as (

@@ -1,15 +1,3 @@
-{#- One transformation: tie each agency to a county or county equivalent by reviewed rules, in order:
-      override          the override seed names the county;
-      ct_town_region    Connecticut: the town the agency is named after -> its planning region;
-      ct_legacy_primary Connecticut: ICE's legacy COUNTY -> the region holding most of it (low confidence);
-      column_exact      ICE's COUNTY equals the Census name ('Lafourche Parish');
-      column_key        ICE's COUNTY equals it without the unit ('Lafourche County' -> Lafourche Parish,
-                        'Lynchburg City' -> Lynchburg city), unit decides between a county and a city;
-      column_fuzzy      ICE's COUNTY is within edit distance 1 (2 for 8+ letters) of exactly one
-                        county's key in the state (typos: 'Berrian', 'Miffin', 'Somervill');
-      name_county       no usable COUNTY: the county named in the agency name ('Laramie County ...');
-      name_city         county-level agency named after an independent city ('City of X Sheriff').
-    Grain: one agency (agency_id); county_fips null with an unmatched reason when no rule applies. -#}
 with
 
 inputs as (

@@ -1,13 +1,3 @@
-{#- One transformation: tie each municipal agency to a census place in its state by reviewed rules:
-      override          the override seed names the place;
-      incorporated      the place the agency is named after ('Palm Bay Police Department',
-                        'City of Miami Police Department') is exactly one incorporated place's name;
-      cdp               no incorporated place of that name, exactly one census-designated place (New
-                        England towns, whose town government has a CDP of the same name);
-      fuzzy             within edit distance 1 of exactly one incorporated place (typos; names of 6+ letters).
-    The Gazetteer place file carries no county, so a place is checked against the state only; two
-    same-named places in a state are left unmatched as ambiguous rather than guessed.
-    Grain: one municipal agency (agency_id). -#}
 with
 
 inputs as (

@@ -1,12 +1,3 @@
-{#- One transformation: match every distinct COUNTY value ICE printed (placeholders excluded) to a
-    census county of its row's state with the COUNTY-column tiers of int_agency_counties_matched (the
-    same macro, county_column_candidates: column_exact, column_key, column_fuzzy), the same unit rule
-    (a county and a city of one name: the unit printed decides; a unit mismatch lowers confidence by
-    0.10) and the same uniqueness rule (two counties -> ambiguous, no match). A state without census
-    counties loaded (no census files in the raw folder, or XX) gives no_census_counties: nothing to
-    judge the value against.
-    Grain: one (state_code, county_printed) - county_printed whitespace-collapsed as in
-    int_ice_rows_normalised.county_name. -#}
 with
 
 printed as (

@@ -1,6 +1,4 @@
-{#- Counts per publication first (publications x states x support types is small), then each
-    calendar date takes the counts of the latest publication on or before it: no per-date scan of
-    the listings. -#}
+-- Counts per publication first, then each date takes the latest publication on or before it.
 with recursive
 
 listings as (
