@@ -1,8 +1,3 @@
-{#- One transformation: normalise every printed participating and pending row (state -> USPS code,
-    agency name key, support type, agency type, county placeholders), values as printed kept. STATE,
-    SUPPORT TYPE and TYPE take their resolution from int_ice_values_resolved (tiers and placeholders
-    there: an unresolved state is XX, an unresolved support type Unknown / UNK), so every printed row
-    forms its keys. -#}
 with
 
 participating as (

@@ -185,7 +185,7 @@ def test_active_agreements_are_the_newest_listings(realdata, real_warehouse):
         [newest.as_of],
     )[0]
     assert n_active == n_daily == newest.rows  # the newest sheet has no duplicate rows
-    (n_fail,) = _q(real_warehouse, "select count(*) from intermediate.int_qa__agreements where status = 'fail'")[0]
+    (n_fail,) = _q(real_warehouse, "select count(*) from marts.rpt_qa_summary where status = 'fail'")[0]
     assert n_fail == 0
 
 
@@ -391,7 +391,7 @@ def test_newer_sheet_changes_are_exactly_the_derived_ones(newer_sheet: NewerShee
         assert statuses[agreement_id] == "Active"
     (n_active,) = _q(db, "select count(*) from marts.fct_agreements where status = 'Active'")[0]
     assert n_active == newer_sheet.n_rows
-    (n_fail,) = _q(db, "select count(*) from intermediate.int_qa__agreements where status = 'fail'")[0]
+    (n_fail,) = _q(db, "select count(*) from marts.rpt_qa_summary where status = 'fail'")[0]
     assert n_fail == 0
 
 

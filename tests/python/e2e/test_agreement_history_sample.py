@@ -124,4 +124,4 @@ def test_pending_transitions_match_scenario(sample_warehouse):
 
 
 def test_qa_checks_pass_on_sample(sample_warehouse):
-    assert _q(sample_warehouse, "select count(*) from intermediate.int_qa__agreements where status = 'fail'")[0][0] == 0
+    assert _q(sample_warehouse, "select count(*) from marts.rpt_qa_summary where status = 'fail'")[0][0] == 0

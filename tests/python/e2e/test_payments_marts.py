@@ -201,5 +201,5 @@ def test_funding_summary_counts_agencies_paid_and_with_agreements(con) -> None:
 
 
 def test_qa_checks_pass(con) -> None:
-    rows = con.execute("select check_name, status from intermediate.int_qa__payments").fetchall()
+    rows = con.execute("select check_name, status from marts.rpt_qa_summary where scope = 'payments'").fetchall()
     assert rows and all(status in ("pass", "info") for _, status in rows)

@@ -1,5 +1,4 @@
-{#- One row per arrests invariant (check_name, scope): observed vs expected, status pass/fail/info.
-    The quality gate unions every int_qa__* model into rpt_qa_summary. -#}
+-- Checks arrests_287g_county_share (>= 70 %), arrests_rows_without_date, arrests_rows_without_aor (info), per layout.
 with
 
 arrests as (
@@ -7,8 +6,6 @@ arrests as (
         source_layout,
         is_287g,
         county_fips,
-        link_method,
-        link_confidence,
         aor_code,
         apprehension_date
     from {{ ref('int_arrests_agency_matched') }}
@@ -17,7 +14,6 @@ arrests as (
 by_layout as (
     select
         source_layout,
-        count(*) as n_arrests,
         sum(case when is_287g then 1 else 0 end) as n_287g,
         sum(case when is_287g and county_fips is not null then 1 else 0 end) as n_287g_with_county,
         sum(case when aor_code is null then 1 else 0 end) as n_without_aor,
@@ -26,16 +22,7 @@ by_layout as (
     group by source_layout
 ),
 
-methods as (
-    select
-        link_method,
-        count(*) as n_287g
-    from arrests
-    where is_287g
-    group by link_method
-),
-
-checks as (
+final as (
     select
         'arrests_287g_county_share' as check_name,
         source_layout as scope,
@@ -45,7 +32,9 @@ checks as (
         case when n_287g = 0 then 'info' when 100.0 * n_287g_with_county / n_287g >= 70 then 'pass' else 'fail' end
             as status
     from by_layout
+
     union all
+
     select
         'arrests_rows_without_date' as check_name,
         source_layout as scope,
@@ -53,7 +42,9 @@ checks as (
         '0' as expected,
         case when n_without_date = 0 then 'pass' else 'fail' end as status
     from by_layout
+
     union all
+
     select
         'arrests_rows_without_aor' as check_name,
         source_layout as scope,
@@ -61,14 +52,6 @@ checks as (
         'few (printed blank)' as expected,
         'info' as status
     from by_layout
-    union all
-    select
-        'arrests_287g_by_link_method' as check_name,
-        link_method as scope,
-        cast(n_287g as {{ dbt.type_string() }}) as observed,
-        'info' as expected,
-        'info' as status
-    from methods
 )
 
-select * from checks
+select * from final

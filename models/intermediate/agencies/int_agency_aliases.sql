@@ -1,7 +1,3 @@
-{#- One transformation: resolve every agency spelling to its agency.
-    Grain: one (state_code, name_key) — every spelling ever printed in a participating or pending
-    sheet and every name in the reviewed seeds — with its agency_id, the canonical name and the rule
-    that merged it. Payments and arrests join on (state_code, agency_name_key(name)). -#}
 with
 
 spellings as (

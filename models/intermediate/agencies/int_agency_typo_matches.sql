@@ -1,12 +1,3 @@
-{#- One transformation: compare the spelling groups of one state pairwise and decide the typo tier.
-    Grain: one pair of spelling groups (state_code, older_group_slug, newer_group_slug) that look close.
-    `decision` = typo_tier when every conservative rule holds (same state; at least one identical
-    (support type, signing date); edit distance <= 2 and <= 10% of the shorter name; never printed
-    in one publication; the older spelling's last sheet precedes the newer one's first; the older
-    group resolves to one agency); `typo_tier_redundant` for a second edge to the same agency;
-    `candidate` when close but not merged (listed in rpt_agency_identity_candidates for review);
-    `distinct` otherwise (close names printed side by side as separate agencies, e.g. neighbouring
-    counties, or far apart with nothing in common). -#}
 with
 
 spellings as (

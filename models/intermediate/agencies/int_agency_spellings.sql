@@ -1,10 +1,3 @@
-{#- One transformation: collect every agency spelling (state_code, name_key) ever printed in a
-    participating or pending sheet, or named by a reviewed seed, with when it was printed and the
-    alias tier applied (its spelling group). A spelling whose every participating row was moved to one
-    other agency name (reviewed agreement_agency_fixes, or the same-MOA-file rule) joins that
-    agency's group: ICE renamed the agency, not just one agreement. group_slug is the merge key of
-    the normalisation tier: the slug (punctuation ignored) with PD / Dept expanded and a leading
-    'The', 'City of', 'Town of', 'Village of' or the state's own name dropped. -#}
 with
 
 rows_corrected as (
