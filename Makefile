@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` (tests/python/conftest.py groups the tests that share a warehouse)
 TEST_WORKERS ?= 2
 
-.PHONY: build test test-fast lint sample venv clean bench docs
+.PHONY: build test test-fast lint sample venv clean bench docs browser
 
 # Create .venv and install the pinned tree (constraints.txt) once; redo when the pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -24,8 +24,27 @@ venv: $(VENV)/.installed
 build: $(VENV)/.installed
 	$(BIN)/ice287g build --raw-dir $(RAW_DIR) --warehouse-dir $(WAREHOUSE_DIR)
 
+# Headless Chromium for the site's browser test (tests/python/e2e/test_site.py): Debian's `chromium`,
+# installed only when no Chromium is found and apt-get is usable (root, or sudo without a password; CI
+# runs as root on Debian). Anywhere else it says why and carries on: the test then skips, or fails with CI=true.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	    || command -v google-chrome >/dev/null 2>&1 || [ -n "$$ICE287G_CHROMIUM" ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: no Chromium and no apt-get; the site's browser test will skip (or fail with CI=true)"; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ]; then \
+	    echo "browser: no Chromium, and apt-get needs root: run 'sudo apt-get install chromium' for the browser test"; \
+	  else \
+	    echo "browser: installing Debian's chromium for the site's browser test"; \
+	    $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	      || echo "browser: apt-get could not install chromium; the browser test will skip (or fail with CI=true)"; \
+	  fi; \
+	fi
+
 # pytest (unit, bad-input, real-data suites) and a full `dbt build` on the committed sample.
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	rm -rf $(TEST_WAREHOUSE_DIR)
 	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict --unit-tests
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
@@ -37,11 +56,16 @@ test-fast: $(VENV)/.installed
 	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -q -m "integration and not realdata" $(PYTEST_ARGS)
 
+# Needs no built warehouse: the architecture check runs its own `dbt parse` (target/lint/), and
+# sqlfluff's dbt templater only compiles, against an empty scratch work file in target/lint/.
+LINT_DIR := target/lint
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench tools
 	$(BIN)/ruff format --check ingest tests bench tools
 	$(BIN)/python tools/contract_tests.py --check
-	ICE287G_DUCKDB_PATH=$(abspath $(TEST_WAREHOUSE_DIR))/work.duckdb $(BIN)/sqlfluff lint models macros tests/dbt
+	$(BIN)/python tools/architecture_check.py
+	mkdir -p $(LINT_DIR)
+	ICE287G_DUCKDB_PATH=$(abspath $(LINT_DIR))/work.duckdb $(BIN)/sqlfluff lint models macros tests/dbt
 
 sample: $(VENV)/.installed
 	$(BIN)/ice287g sample --dest data/sample

@@ -16,16 +16,19 @@ import os
 import random
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
-from ingest.pipeline import ingest_dir
-from ingest.sample import arrests as S
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the sample generator (tools/sample/) is not in the package
+
+from ingest.pipeline import ingest_dir  # noqa: E402
+from tools.sample import arrests as S  # noqa: E402
+
 REAL = "ice_arrests/uwchr_lesa_fy2019/EROArrests_FY2019.csv.gz"
 
 

@@ -1,10 +1,12 @@
 """Benchmark: the build rows of issue 11 — `make build` on the sample, its dbt build alone, one new ICE
 sheet added to a built warehouse (`ice287g build` end to end: an incremental build), and with
-../shared present the same for the dense archive built together with realdata.
+../shared present the same for the dense archive built together with realdata — and the site rows of
+issue 15: the static site (``ingest.site.write_site``) of the sample and of the ../shared/realdata
+build, and the ``dbt docs generate --static`` page publishing adds beside it.
 
 Prints measured figures beside their targets; asserts nothing (timing targets live here, not in tests).
-The load average is printed with each row: on this 2-core machine other work doubles a figure.
-Usage: .venv/bin/python bench/bench_build.py [--runs N] [--no-archive]
+The load average is printed at the end: on this 2-core machine other work doubles a figure.
+Usage: .venv/bin/python bench/bench_build.py [--runs N] [--no-archive] [--skip-realdata]
 """
 
 from __future__ import annotations
@@ -61,11 +63,63 @@ def _new_sheet(raw: Path, dest_root: Path | None = None, day: int = 15) -> Path:
     return dest
 
 
+def _site(marts_db: Path, schema: str, out: Path, runs: int) -> tuple[list[float], int, int]:
+    """Seconds of ``write_site`` over the marts in ``marts_db`` (publication: main; work file: marts),
+    the site's pages and its bytes (last run)."""
+    import duckdb
+
+    from ingest.site import MartsSource, write_site
+
+    seconds, result = [], None
+    for i in range(runs):
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{marts_db.as_posix()}' as marts (read_only)")
+            t0 = time.perf_counter()
+            result = write_site(MartsSource(con, "marts", schema), out / f"site{i}", [], None)
+            seconds.append(time.perf_counter() - t0)
+        finally:
+            con.close()
+    assert result is not None
+    return seconds, result.n_pages, result.n_bytes
+
+
+def _site_rows(tmp: Path, sample_wh: Path, runs: int, realdata: Path | None) -> list[tuple[str, list[float], str]]:
+    from ingest.project import run_dbt
+
+    rows = []
+    secs, pages, size = _site(sample_wh / "marts.duckdb", "main", tmp / "sample_site", runs)
+    rows.append((f"site of the sample build ({pages} pages, {size / 1e6:.1f} MB)", secs, "<= 10 s"))
+    if realdata is None:
+        return rows
+    wh = tmp / "real"
+    proc = subprocess.run(
+        [str(ICE287G), "build", "--raw-dir", str(realdata), "--warehouse-dir", str(wh), "--no-publish"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"realdata build failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+    secs, pages, size = _site(wh / "work.duckdb", "marts", tmp / "real_site", runs)
+    rows.append((f"site of the realdata build ({pages} pages, {size / 1e6:.1f} MB without docs)", secs, "<= 10 s"))
+    docs = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = run_dbt(["docs", "generate", "--static", "--no-compile"], wh)
+        docs.append(time.perf_counter() - t0)
+        assert result.ok
+    rows.append(("`dbt docs generate --static` of the realdata build (the site's Docs page, in publish)", docs, "—"))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--no-archive", action="store_true", help="skip the archive rows (../shared)")
+    parser.add_argument("--skip-realdata", action="store_true", help="no realdata site row (it builds realdata)")
     args = parser.parse_args()
+    realdata = REPO.parent / "shared" / "realdata"
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -95,11 +149,13 @@ def main() -> int:
                 wall_new, _ = _build([ARCHIVE, REALDATA, extra], wh)
                 new_arch.append(wall_new)
             rows.append(("one new ICE sheet into the built archive warehouse, `ice287g build`", new_arch, "<= 15 s"))
+        use_real = None if args.skip_realdata or not (realdata / "MANIFEST.md").exists() else realdata
+        rows += _site_rows(tmp, tmp / "wh0", max(args.runs, 3), use_real)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print("| figure | runs (s) | target |")
     print("|---|---|---|")
     for name, values, target in rows:
-        print(f"| {name} | {' / '.join(f'{v:.1f}' for v in values)} | {target} |")
+        print(f"| {name} | {' / '.join(f'{v:.2f}' if v < 10 else f'{v:.1f}' for v in values)} | {target} |")
     return 0
 
 

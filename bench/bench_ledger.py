@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO))
 
 from ingest.pipeline import ingest_dir  # noqa: E402
 from ingest.project import dbt_env, project_dir  # noqa: E402
-from ingest.sample import ledger as sample_ledger  # noqa: E402
-from ingest.sample.ice_sheets import write_ice_sheets  # noqa: E402
+from tools.sample import ledger as sample_ledger  # noqa: E402
+from tools.sample.ice_sheets import write_ice_sheets  # noqa: E402
 
 
 def write_big_ledger(path: Path, n_lines: int) -> None:

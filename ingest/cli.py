@@ -21,20 +21,20 @@ import time
 import traceback
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ingest import __version__
 from ingest.safe_text import printable
+from ingest.summary import build_progress, make_console, print_summary, stage
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_BUSY, EXIT_WAREHOUSE = 0, 1, 2, 3, 4, 5
 
 # Markup and emoji codes are written by this module only: outside text (paths, messages, values) is
 # never parsed as markup — it is added as plain rich Text (_t, _rich), with control characters and
 # undecodable bytes shown as visible escapes.
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def _t(value: object, style: str = "") -> Text:
@@ -183,16 +183,10 @@ def _print_validation_summary(summary) -> None:
             table.add_column(col, justify=justify)
         per_suite: dict[str, list] = {}
         for o in validated:
-            for suite in sorted({c["suite"] for c in o.checks}):
+            for suite in sorted({c.suite for c in o.checks}):
                 per_suite.setdefault(suite, [0, 0, 0, 0])[0] += 1
             for c in o.checks:
-                counts = per_suite[c["suite"]]
-                if c["success"]:
-                    counts[1] += 1
-                elif c["severity"] == "error":
-                    counts[2] += 1
-                else:
-                    counts[3] += 1
+                per_suite[c.suite][("passed", "failed", "warned").index(c.status) + 1] += 1
         totals = [0, 0, 0]
         for suite, (files, passed, failed, warned) in sorted(per_suite.items()):
             table.add_row(_t(suite), str(files), str(passed), str(failed), str(warned))
@@ -202,8 +196,8 @@ def _print_validation_summary(summary) -> None:
         warned: dict[str, list[str]] = {}
         for o in validated:
             for c in o.checks:
-                if not c["success"] and c["severity"] != "error":
-                    warned.setdefault(c["expectation"], []).append(f"{o.path}: {c['observed']}")
+                if c.status == "warned":
+                    warned.setdefault(c.expectation, []).append(f"{o.path}: {c.observed}")
         for name, items in sorted(warned.items()):
             console.print(_rich("  counted {} in {} file(s), e.g. {}", (name, "yellow"), len(items), items[0]))
     if summary.rejected:
@@ -213,8 +207,8 @@ def _print_validation_summary(summary) -> None:
         q.add_column("why")
         q.add_column("example rows")
         for o in summary.rejected:
-            failed = [c for c in o.checks if not c["success"] and c["severity"] == "error"]
-            why = "; ".join(f"{c['suite']}:{c['expectation']} ({c['observed']})" for c in failed) or o.detail
+            failed = [c for c in o.checks if c.status == "failed"]
+            why = "; ".join(f"{c.suite}:{c.expectation} ({c.observed})" for c in failed) or o.detail
             q.add_row(_t(o.path), o.stage or "", _t(why), _t("\n".join(o.examples[:5])))
         console.print(q)
 
@@ -243,17 +237,32 @@ def _untouched(warehouse_dir: Path) -> str:
     return f"the previous publication is untouched ({describe_current(warehouse_dir)})"
 
 
-def cmd_ingest(args) -> int:
+def _ingest_and_report(args, *, building: bool = False):
+    """Ingest ``args.raw_dir`` into ``args.warehouse_dir`` and print the file and validation summaries.
+
+    Returns the IngestSummary, or None when the raw directory is unusable (the error is printed; a
+    build adds that the publication is untouched). ``cmd_ingest`` and ``cmd_build`` share it.
+    """
     from ingest.pipeline import RawDirError
 
-    start = time.perf_counter()
     try:
         summary = _ingest(args.raw_dir, args.warehouse_dir)
     except RawDirError as exc:
-        err_console.print(_rich("[red]error:[/] {}", exc.describe()))
-        return EXIT_USAGE
+        if building:
+            err_console.print(_rich("[red]error:[/] {}; {}", exc.describe(), _untouched(args.warehouse_dir)))
+        else:
+            err_console.print(_rich("[red]error:[/] {}", exc.describe()))
+        return None
     _print_ingest_summary(summary)
     _print_validation_summary(summary)
+    return summary
+
+
+def cmd_ingest(args) -> int:
+    start = time.perf_counter()
+    summary = _ingest_and_report(args)
+    if summary is None:
+        return EXIT_USAGE
     console.print(f"ingest finished in {time.perf_counter() - start:.1f}s")
     if summary.rejected:
         return EXIT_FAILED if args.strict else EXIT_QUARANTINED
@@ -284,20 +293,16 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
         return dbt_build(warehouse_dir, [] if unit_tests else ["--exclude-resource-type", "unit_test"], on_line=on_line)
 
 
+@build_progress(console)
 def cmd_build(args) -> int:
     """Ingest, dbt build, publish; publish only when everything before it passed."""
-    from ingest.pipeline import RawDirError
     from ingest.project import project_dir
     from ingest.publish import PublishError, publish
 
     start = time.perf_counter()
-    try:
-        summary = _ingest(args.raw_dir, args.warehouse_dir)
-    except RawDirError as exc:
-        err_console.print(_rich("[red]error:[/] {}; {}", exc.describe(), _untouched(args.warehouse_dir)))
+    summary = _ingest_and_report(args, building=True)
+    if summary is None:
         return EXIT_USAGE
-    _print_ingest_summary(summary)
-    _print_validation_summary(summary)
     t_ingest = time.perf_counter() - start
     if summary.rejected and args.strict:
         err_console.print(
@@ -310,6 +315,7 @@ def cmd_build(args) -> int:
         return EXIT_FAILED
     if getattr(args, "target", "duckdb") == "postgres":
         return _build_postgres(args, start, t_ingest)
+    stage("dbt build")
     t0 = time.perf_counter()
     result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
     t_dbt = time.perf_counter() - t0
@@ -324,6 +330,7 @@ def cmd_build(args) -> int:
         return EXIT_FAILED
     t_pub = 0.0
     if not args.no_publish:
+        stage("publish: marts, exports, site, docs")
         t0 = time.perf_counter()
         try:
             published = publish(args.warehouse_dir, project_dir())
@@ -339,6 +346,7 @@ def cmd_build(args) -> int:
                 args.warehouse_dir / "exports",
             )
         )
+    print_summary(console, args.warehouse_dir, summary, published=not args.no_publish)
     total = time.perf_counter() - start
     console.print(f"elapsed {total:.1f}s (ingest {t_ingest:.1f}s, dbt {t_dbt:.1f}s, publish {t_pub:.1f}s)")
     if summary.rejected:
@@ -429,9 +437,35 @@ def cmd_publish(args) -> int:
     return EXIT_OK
 
 
-def cmd_sample(args) -> int:
-    from ingest.sample import generate
+def _sample_generator():
+    """``generate`` of the sample generator in ``tools/sample/`` of the checkout (not part of the
+    installed package); None when there is no checkout beside the package or in the current folder."""
+    import importlib
+    import importlib.util
 
+    from ingest.project import project_dir
+
+    try:
+        root = project_dir()
+    except FileNotFoundError:
+        return None
+    if not (root / "tools" / "sample" / "__init__.py").is_file():
+        return None
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    if importlib.util.find_spec("tools.sample") is None:
+        return None
+    return importlib.import_module("tools.sample").generate
+
+
+def cmd_sample(args) -> int:
+    generate = _sample_generator()
+    if generate is None:
+        err_console.print(
+            "[red]error:[/] the sample generator (tools/sample/) is not here: it lives in the repository, not in "
+            "the installed package; run `ice287g sample` from a checkout (git clone, then make sample)"
+        )
+        return EXIT_USAGE
     written = generate(args.dest)
     console.print(_rich("wrote {} synthetic sample files under {}", len(written), args.dest))
     return EXIT_OK
@@ -447,8 +481,8 @@ def _failure(exc: BaseException) -> tuple[str, int]:
     """What went wrong, in one line, and the exit code: the warehouse (busy, unwritable) or a bug."""
     import duckdb
 
-    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
-    from ingest.landing import first_line, is_storage_failure
+    from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError, first_line
+    from ingest.landing import is_storage_failure
 
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", EXIT_FAILED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ingest.safe_text import fs_text
@@ -62,3 +63,27 @@ class WarehouseBusyError(WarehouseError):
 
 class WarehouseWriteError(WarehouseError):
     """The warehouse cannot be written: disk full, file too large, read-only or not a DuckDB file."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB's messages run over several lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def reader_error(exc: Exception, *, file: str, layout: str) -> IngestError:
+    """A DuckDB reader's error (a malformed line of a file read by ``relation_sql``) as an IngestError
+    naming the file, and the line and column when DuckDB's message says them."""
+    text = str(exc)
+    line = re.search(r"(?i)line:?\s*(\d+)", text)
+    column = re.search(r"(?m)^\s*Column:\s*(\S+)", text)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    first += "".join(f"; {ln}" for ln in lines[1:4] if ln.startswith(("Expected", "Original Line")))
+    return IngestError(
+        f"{layout} reader refused the file: {first}",
+        file=file,
+        row=int(line.group(1)) if line else None,
+        column=column.group(1).strip() if column else None,
+        examples=[ln for ln in text.splitlines()[1:8] if ln.strip()],
+    )

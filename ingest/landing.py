@@ -10,17 +10,21 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from ingest import __version__
-from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError
+from ingest.errors import IngestError, WarehouseBusyError, WarehouseWriteError, first_line, reader_error
 from ingest.faults import pause_point
 from ingest.safe_text import storable
 from ingest.sources.base import FileInfo, Parsed, Source
+from ingest.sql import quote_ident
+
+if TYPE_CHECKING:
+    from ingest.validation.results import CheckResult
 
 LINEAGE_COLUMNS = [
     ("_file_sha256", "varchar not null"),
@@ -102,19 +106,19 @@ VALIDATION_INSERT = (
 )
 
 
-def _validation_params(file: FileInfo, v: dict[str, Any], landed: bool, at: dt.datetime) -> list[Any]:
+def _validation_params(file: FileInfo, v: CheckResult, landed: bool, at: dt.datetime) -> list[Any]:
     return [
         file.sha256,
         file.rel_path,
-        v["suite"],
-        v["expectation"],
-        v.get("column"),
-        v.get("observed"),
-        bool(v["success"]),
+        v.suite,
+        v.expectation,
+        v.column,
+        v.observed,
+        bool(v.success),
         landed,
         at,
-        v.get("severity", "error"),
-        "\n".join(v.get("examples") or []),
+        v.severity,
+        "\n".join(v.examples),
     ]
 
 
@@ -127,12 +131,6 @@ _STORAGE_FAILURE = re.compile(
     r"(?i)no space left|file too large|read-only file system|disk quota|permission denied|"
     r"could not (write|fsync|truncate)|failed to write"
 )
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (DuckDB's messages run over several lines)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def is_storage_failure(exc: BaseException) -> bool:
@@ -169,7 +167,7 @@ def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
             con.execute(ddl)
         for source in sources:
             for table, columns in source.tables.items():
-                cols = ", ".join(f'"{c}" {t}' for c, t in LINEAGE_COLUMNS + list(columns))
+                cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in LINEAGE_COLUMNS + list(columns))
                 con.execute(f"create table if not exists raw.{table} ({cols})")
     except duckdb.Error as exc:
         con.close()
@@ -230,7 +228,7 @@ def land(
     con: duckdb.DuckDBPyConnection,
     file: FileInfo,
     parsed: Parsed,
-    validation_rows: list[dict[str, Any]] | None = None,
+    validation_rows: list[CheckResult] | None = None,
 ) -> int:
     """Insert a parsed file's rows with lineage, its manifest row and validation results; all or nothing."""
     loaded_at = dt.datetime.now(dt.UTC)
@@ -261,12 +259,12 @@ def land(
             if "_sheet" in parsed.frame.columns:
                 columns.append("_sheet")
             data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
-            select = "select " + ", ".join(f'"{c}"' for c in columns + data_cols) + " from _incoming"
+            select = "select " + ", ".join(quote_ident(c) for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
         fixed = ["_file_sha256", "_source_file", "_loaded_at"] + ([] if "_sheet" in columns else ["_sheet"])
         params = [file.sha256, file.rel_path, loaded_at] + ([] if "_sheet" in columns else [parsed.sheet])
-        col_list = ", ".join(f'"{c}"' for c in [*fixed, *columns, *data_cols])
+        col_list = ", ".join(quote_ident(c) for c in [*fixed, *columns, *data_cols])
         try:
             n_rows = con.execute(
                 f"insert into raw.{parsed.table} ({col_list}) "
@@ -276,7 +274,7 @@ def land(
         except duckdb.Error as exc:
             if parsed.relation_sql is None or is_storage_failure(exc):
                 raise
-            raise _reader_error(file, parsed, exc) from exc
+            raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
         con.execute(
             "insert into raw.load_manifest (file_sha256, source, kind, layout, raw_table, source_file, file_name, "
             "file_bytes, sheet, header_row, n_rows, published_date, date_method, filename_date, filename_pattern, "
@@ -322,23 +320,6 @@ def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return frame
 
 
-def _reader_error(file: FileInfo, parsed: Parsed, exc: duckdb.Error) -> IngestError:
-    """DuckDB's reader error as an IngestError naming the file, the line and the column when it says."""
-    text = str(exc)
-    line = re.search(r"(?i)line:?\s*(\d+)", text)
-    column = re.search(r"(?m)^\s*Column:\s*(\S+)", text)
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    first = lines[0] if lines else type(exc).__name__
-    first += "".join(f"; {ln}" for ln in lines[1:4] if ln.startswith(("Expected", "Original Line")))
-    return IngestError(
-        f"{parsed.layout} reader refused the file: {first}",
-        file=file.rel_path,
-        row=int(line.group(1)) if line else None,
-        column=column.group(1).strip() if column else None,
-        examples=[ln for ln in text.splitlines()[1:8] if ln.strip()],
-    )
-
-
 def _insert_validation(con: duckdb.DuckDBPyConnection, params: list[list[Any]]) -> None:
     """Validation result rows in one INSERT (one statement per file, not one per expectation)."""
     if not params:
@@ -348,7 +329,7 @@ def _insert_validation(con: duckdb.DuckDBPyConnection, params: list[list[Any]]) 
     con.execute(head + ", ".join([row] * len(params)), [v for p in params for v in p])
 
 
-def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[dict[str, Any]]) -> None:
+def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[CheckResult]) -> None:
     """Store the results of a validation that refused a file (nothing else from it lands)."""
     now = dt.datetime.now(dt.UTC)
     _insert_validation(con, [_validation_params(file, v, False, now) for v in rows])

@@ -11,20 +11,25 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 import duckdb
 
 from ingest import landing
 from ingest.control_files import OVERRIDE_FILE, Overrides, read_overrides
-from ingest.errors import IngestError, NotThisSource, WarehouseWriteError
+from ingest.errors import IngestError, NotThisSource, WarehouseWriteError, first_line
 from ingest.safe_text import fs_text
 from ingest.sources import all_sources
 from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_dates import PublicationDate, decide, read_name, read_name_against
-from ingest.validation import failure_of, validate_many
+from ingest.validation import CheckResult, failure_of, validate_many
 
 CORRECTED_NAME_METHODS = ("filename_year_rolled", "filename_digits_repaired")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
+
+
+Status = Literal["loaded", "already_loaded", "skipped", "rejected"]
+Stage = Literal["read", "detect", "parse", "validate", "land"]
 
 
 @dataclass
@@ -32,15 +37,15 @@ class FileOutcome:
     """What happened to one file."""
 
     path: str
-    status: str  # loaded | already_loaded | skipped | rejected
+    status: Status
     detail: str = ""
     source: str | None = None
     kind: str | None = None
     layout: str | None = None
     n_rows: int = 0
     published_date: dt.date | None = None
-    stage: str | None = None  # where a rejected file was stopped: read, detect, parse, validate, land
-    checks: list[dict] = field(default_factory=list)  # validation results (see ingest.validation)
+    stage: Stage | None = None  # where a rejected file was stopped
+    checks: list[CheckResult] = field(default_factory=list)  # validation results (see ingest.validation)
     examples: list[str] = field(default_factory=list)  # example rows of a rejection
 
 
@@ -53,7 +58,7 @@ class IngestSummary:
     raw_dirs: list[Path] = field(default_factory=list)
     table_rows: dict[str, int] = field(default_factory=dict)
 
-    def by_status(self, status: str) -> list[FileOutcome]:
+    def by_status(self, status: Status) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
 
     @property
@@ -144,11 +149,12 @@ def ingest_dir(
     summary = IngestSummary(raw_dir=raw_dirs[0], raw_dirs=raw_dirs)
     con = landing.connect(Path(db_path), sources)
     try:
-        _ingest_paths(con, db_path, paths, not_read, sources, summary, on_file, quarantine_dir)
+        run = IngestRun(con, sources, Path(db_path).parent, quarantine_dir, seen=landing.loaded_shas(con))
+        run.ingest(paths, not_read, summary, on_file)
     except (duckdb.Error, OSError) as exc:
         if not landing.is_storage_failure(exc):
             raise
-        raise WarehouseWriteError(f"cannot write the work file {db_path}: {landing.first_line(exc)}") from exc
+        raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
     finally:
         with contextlib.suppress(duckdb.Error):
             con.close()
@@ -223,58 +229,6 @@ def _stamp_key(path: PurePosixPath) -> str | None:
     return read_name(path.name).stamp_key
 
 
-def _ingest_paths(con, db_path, paths, not_read, sources, summary, on_file, quarantine_dir) -> None:
-    """The passes of ingest_dir over the scanned (raw directory, file) pairs (see there)."""
-    seen = landing.loaded_shas(con)
-    # 0. control files: publication date overrides (one bad file holds back the ICE sheets)
-    overrides, held_back = Overrides(), None
-    steps: list[FileOutcome | _Pending] = []
-    for raw_dir, path, why in not_read:
-        rel = _rel(path, raw_dir)
-        if path.name == OVERRIDE_FILE:
-            err = IngestError(why.replace("not followed", "a control file is not followed"), file=rel)
-            steps.append(_reject(con, None, rel, "read", err, quarantine_dir))
-            held_back = held_back or err
-        else:
-            steps.append(FileOutcome(rel, "skipped", why))
-    for raw_dir, path in paths:
-        if path.name != OVERRIDE_FILE:
-            continue
-        rel = _rel(path, raw_dir)
-        try:
-            read_overrides(path, rel, overrides)
-            steps.append(FileOutcome(rel, "skipped", "publication date overrides (control file)"))
-        except IngestError as exc:
-            file = _file_info(path, raw_dir)
-            steps.append(_reject(con, file, rel, "read", exc, quarantine_dir))
-            held_back = held_back or exc
-    first_dir = paths[0][0] if paths else not_read[0][0]
-    context = LoadContext(raw_dir=first_dir, date_overrides=overrides.dates, warehouse_dir=Path(db_path).parent)
-    # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
-    pending_by_sha: dict[str, _Pending] = {}
-    for raw_dir, path in paths:
-        if path.name == OVERRIDE_FILE:
-            continue
-        step = _prepare_one(con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir, held_back)
-        steps.append(step)
-        if isinstance(step, _Pending) and step.duplicate_of is None:
-            pending_by_sha[step.file.sha256] = step
-    # 2. validate: each suite runs once over all the new files it gates
-    to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
-    for p, results in zip(to_check, validate_many([(p.file, p.parsed, p.source) for p in to_check]), strict=True):
-        p.results = results
-    # 3. land or quarantine, one transaction per file, in path order
-    for step in steps:  # control files first, then the data files in path order (originals before copies)
-        outcome = step if isinstance(step, FileOutcome) else _finish_one(con, step, seen, quarantine_dir)
-        summary.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
-    # 4. date every ICE publication again from all the names its bytes arrived under
-    redate_publications(con, overrides.dates)
-    summary.table_rows = landing.table_counts(con, sources)
-    con.execute("checkpoint")
-
-
 def _file_info(path: Path, raw_dir: Path) -> FileInfo | None:
     try:
         return FileInfo.from_path(path, raw_dir)
@@ -290,76 +244,197 @@ class _Pending:
     file: FileInfo
     source: Source | None = None
     parsed: Parsed | None = None
-    results: list[dict] = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)
     duplicate_of: _Pending | None = None
     outcome: FileOutcome | None = None
 
 
-def _reject(
-    con,
-    file: FileInfo | None,
-    rel: str,
-    stage: str,
-    exc: IngestError,
-    quarantine_dir: Path | None,
-    checks: list[dict] | None = None,
-) -> FileOutcome:
-    if checks and file is not None:
-        landing.record_validation(con, file, checks)
-    landing.record_rejection(con, file, rel, stage, exc)
-    if file is not None:
-        _write_quarantine_report(quarantine_dir, file, stage, exc)
-    return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [], examples=exc.examples)
+@dataclass
+class IngestRun:
+    """The state one ingest run threads through every file: the open work file, the sources, where
+    quarantine reports go, what is already landed, and what the control files decided."""
 
+    con: duckdb.DuckDBPyConnection
+    sources: list[Source]
+    warehouse_dir: Path
+    quarantine_dir: Path | None = None
+    seen: dict[str, str] = field(default_factory=dict)  # sha256 -> source_file of every landed file
+    overrides: Overrides = field(default_factory=Overrides)  # publication dates from the control files
+    held_back: IngestError | None = None  # a quarantined control file the ICE sheets depend on
+    context: LoadContext | None = None
+    pending_by_sha: dict[str, _Pending] = field(default_factory=dict)  # new files read in this run
 
-def _prepare_one(
-    con, path, raw_dir, sources, context, seen, pending_by_sha, quarantine_dir, held_back=None
-) -> FileOutcome | _Pending:
-    """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
-    rel = _rel(path, raw_dir)
-    try:
-        file = FileInfo.from_path(path, raw_dir)
-    except OSError as exc:
-        err = IngestError(f"cannot read file: {exc.strerror or exc}", file=rel)
-        return _reject(con, None, rel, "read", err, quarantine_dir)
-    if file.sha256 in seen:
-        landing.record_name(con, file)
-        same = seen[file.sha256]
-        detail = "already loaded" if same == rel else f"already loaded (same bytes as {same})"
-        return FileOutcome(rel, "already_loaded", detail)
-    if file.sha256 in pending_by_sha:
-        return _Pending(rel, file, duplicate_of=pending_by_sha[file.sha256])
-    stage = "detect"
-    try:
-        detection = None
-        for source in sources:
+    def ingest(
+        self,
+        paths: list[tuple[Path, Path]],
+        not_read: list[tuple[Path, Path, str]],
+        summary: IngestSummary,
+        on_file: Callable[[FileOutcome], None] | None = None,
+    ) -> None:
+        """The passes of ingest_dir over the scanned (raw directory, file) pairs (see there)."""
+        # 0. control files: publication date overrides (one bad file holds back the ICE sheets)
+        steps: list[FileOutcome | _Pending] = self.read_control_files(paths, not_read)
+        first_dir = paths[0][0] if paths else not_read[0][0]
+        self.context = LoadContext(
+            raw_dir=first_dir, date_overrides=self.overrides.dates, warehouse_dir=self.warehouse_dir
+        )
+        # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
+        for raw_dir, path in paths:
+            if path.name == OVERRIDE_FILE:
+                continue
+            step = self.prepare(path, raw_dir)
+            steps.append(step)
+            if isinstance(step, _Pending) and step.duplicate_of is None:
+                self.pending_by_sha[step.file.sha256] = step
+        # 2. validate: each suite runs once over all the new files it gates
+        to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
+        checked = validate_many([(p.file, p.parsed, p.source) for p in to_check])
+        for p, results in zip(to_check, checked, strict=True):
+            p.results = results
+        # 3. land or quarantine, one transaction per file, in path order
+        for step in steps:  # control files first, then the data files in path order (originals before copies)
+            outcome = step if isinstance(step, FileOutcome) else self.finish(step)
+            summary.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        # 4. date every ICE publication again from all the names its bytes arrived under
+        redate_publications(self.con, self.overrides.dates)
+        summary.table_rows = landing.table_counts(self.con, self.sources)
+        self.con.execute("checkpoint")
+
+    def read_control_files(
+        self, paths: list[tuple[Path, Path]], not_read: list[tuple[Path, Path, str]]
+    ) -> list[FileOutcome | _Pending]:
+        """Outcomes of the entries not read and of the publication-date control files (read into overrides)."""
+        steps: list[FileOutcome | _Pending] = []
+        for raw_dir, path, why in not_read:
+            rel = _rel(path, raw_dir)
+            if path.name == OVERRIDE_FILE:
+                err = IngestError(why.replace("not followed", "a control file is not followed"), file=rel)
+                steps.append(self.reject(None, rel, "read", err))
+                self.held_back = self.held_back or err
+            else:
+                steps.append(FileOutcome(rel, "skipped", why))
+        for raw_dir, path in paths:
+            if path.name != OVERRIDE_FILE:
+                continue
+            rel = _rel(path, raw_dir)
             try:
-                detection = source.detect(file)
-            except NotThisSource as exc:
-                return FileOutcome(rel, "skipped", f"not a {source.name} file: {exc.reason}")
-            if detection:
-                break
-        if detection is None:
-            return FileOutcome(rel, "skipped", "not a recognised raw file")
-        source = next(s for s in sources if s.name == detection.source)
-        if held_back is not None and source.name == "ice":
-            raise IngestError(
-                f"not landed: its publication date may come from {held_back.file}, which is quarantined "
-                f"({held_back.describe()}); fix that file and run again",
-                file=rel,
-            )
-        stage = "parse"
-        parsed = source.parse(file, detection, context)
-    except IngestError as exc:
-        return _reject(con, file, rel, stage, exc, quarantine_dir)
-    except Exception as exc:  # any other reader failure is a rejection, not a crash
-        return _reject(con, file, rel, stage, reading_error(exc, rel), quarantine_dir)
-    return _Pending(rel, file, source, parsed)
+                read_overrides(path, rel, self.overrides)
+                steps.append(FileOutcome(rel, "skipped", "publication date overrides (control file)"))
+            except IngestError as exc:
+                steps.append(self.reject(_file_info(path, raw_dir), rel, "read", exc))
+                self.held_back = self.held_back or exc
+        return steps
+
+    def reject(
+        self,
+        file: FileInfo | None,
+        rel: str,
+        stage: Stage,
+        exc: IngestError,
+        checks: list[CheckResult] | None = None,
+    ) -> FileOutcome:
+        """Quarantine a file: log the rejection (and its validation results), write its report."""
+        if checks and file is not None:
+            landing.record_validation(self.con, file, checks)
+        landing.record_rejection(self.con, file, rel, stage, exc)
+        if file is not None:
+            _write_quarantine_report(self.quarantine_dir, file, stage, exc)
+        return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [], examples=exc.examples)
+
+    def prepare(self, path: Path, raw_dir: Path) -> FileOutcome | _Pending:
+        """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
+        rel = _rel(path, raw_dir)
+        try:
+            file = FileInfo.from_path(path, raw_dir)
+        except OSError as exc:
+            err = IngestError(f"cannot read file: {exc.strerror or exc}", file=rel)
+            return self.reject(None, rel, "read", err)
+        if file.sha256 in self.seen:
+            landing.record_name(self.con, file)
+            same = self.seen[file.sha256]
+            detail = "already loaded" if same == rel else f"already loaded (same bytes as {same})"
+            return FileOutcome(rel, "already_loaded", detail)
+        if file.sha256 in self.pending_by_sha:
+            return _Pending(rel, file, duplicate_of=self.pending_by_sha[file.sha256])
+        stage: Stage = "detect"
+        try:
+            detection = None
+            for source in self.sources:
+                try:
+                    detection = source.detect(file)
+                except NotThisSource as exc:
+                    return FileOutcome(rel, "skipped", f"not a {source.name} file: {exc.reason}")
+                if detection:
+                    break
+            if detection is None:
+                return FileOutcome(rel, "skipped", "not a recognised raw file")
+            source = next(s for s in self.sources if s.name == detection.source)
+            if self.held_back is not None and source.name == "ice":
+                raise IngestError(
+                    f"not landed: its publication date may come from {self.held_back.file}, which is quarantined "
+                    f"({self.held_back.describe()}); fix that file and run again",
+                    file=rel,
+                )
+            stage = "parse"
+            parsed = source.parse(file, detection, self.context)
+        except IngestError as exc:
+            return self.reject(file, rel, stage, exc)
+        except Exception as exc:  # any other reader failure is a rejection, not a crash
+            return self.reject(file, rel, stage, reading_error(exc, rel))
+        return _Pending(rel, file, source, parsed)
+
+    def finish(self, step: _Pending) -> FileOutcome:
+        """Land a validated file (or quarantine it); a same-bytes copy follows its original."""
+        rel, file = step.rel, step.file
+        if step.duplicate_of is not None:
+            original = step.duplicate_of.outcome
+            if original is not None and original.status == "loaded":
+                landing.record_name(self.con, file)
+                detail = f"already loaded (same bytes as {step.duplicate_of.rel})"
+                return FileOutcome(rel, "already_loaded", detail)
+            err = IngestError(f"same bytes as quarantined file {step.duplicate_of.rel}", file=rel)
+            step.outcome = self.reject(file, rel, "detect", err)
+            return step.outcome
+        parsed = step.parsed
+        failure = failure_of(file, step.results)
+        if failure is not None:
+            step.outcome = self.reject(file, rel, "validate", failure, step.results)
+            return step.outcome
+        try:
+            n_rows = landing.land(self.con, file, parsed, step.results)
+        except (duckdb.Error, OSError) as exc:
+            if landing.is_storage_failure(exc):
+                raise  # the warehouse, not this file: ingest_dir stops the run with WarehouseWriteError
+            err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
+            step.outcome = self.reject(file, rel, "land", err, step.results)
+            return step.outcome
+        except IngestError as exc:
+            step.outcome = self.reject(file, rel, "land", exc, step.results)
+            return step.outcome
+        except Exception as exc:  # e.g. a value that does not fit its raw column type
+            err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
+            step.outcome = self.reject(file, rel, "land", err, step.results)
+            return step.outcome
+        self.seen[file.sha256] = rel
+        step.outcome = FileOutcome(
+            rel,
+            "loaded",
+            f"{parsed.layout}, {n_rows} rows",
+            parsed.source,
+            parsed.kind,
+            parsed.layout,
+            n_rows,
+            parsed.meta.get("published_date"),
+            checks=step.results,
+        )
+        return step.outcome
 
 
 def reading_error(exc: Exception, rel: str) -> IngestError:
     """A reader's own exception as a message naming the file (and the line DuckDB names)."""
-    first = landing.first_line(exc)
+    first = first_line(exc)
     if isinstance(exc, duckdb.Error):
         line = re.search(r"(?i)\bline:?\s*(\d+)", str(exc))
         return IngestError(
@@ -372,53 +447,6 @@ def reading_error(exc: Exception, rel: str) -> IngestError:
     if isinstance(exc, MemoryError | RecursionError):
         return IngestError("too large or too deeply nested to read", file=rel)
     return IngestError(f"unexpected {type(exc).__name__} while reading (a bug; please report it): {first}", file=rel)
-
-
-def _finish_one(con, step: _Pending, seen: dict[str, str], quarantine_dir: Path | None) -> FileOutcome:
-    """Land a validated file (or quarantine it); a same-bytes copy follows its original."""
-    rel, file = step.rel, step.file
-    if step.duplicate_of is not None:
-        original = step.duplicate_of.outcome
-        if original is not None and original.status == "loaded":
-            landing.record_name(con, file)
-            detail = f"already loaded (same bytes as {step.duplicate_of.rel})"
-            return FileOutcome(rel, "already_loaded", detail)
-        err = IngestError(f"same bytes as quarantined file {step.duplicate_of.rel}", file=rel)
-        step.outcome = _reject(con, file, rel, "detect", err, quarantine_dir)
-        return step.outcome
-    parsed = step.parsed
-    failure = failure_of(file, step.results)
-    if failure is not None:
-        step.outcome = _reject(con, file, rel, "validate", failure, quarantine_dir, step.results)
-        return step.outcome
-    try:
-        n_rows = landing.land(con, file, parsed, step.results)
-    except (duckdb.Error, OSError) as exc:
-        if landing.is_storage_failure(exc):
-            raise  # the warehouse, not this file: ingest_dir stops the run with WarehouseWriteError
-        err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
-        step.outcome = _reject(con, file, rel, "land", err, quarantine_dir, step.results)
-        return step.outcome
-    except IngestError as exc:
-        step.outcome = _reject(con, file, rel, "land", exc, quarantine_dir, step.results)
-        return step.outcome
-    except Exception as exc:  # e.g. a value that does not fit its raw column type
-        err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
-        step.outcome = _reject(con, file, rel, "land", err, quarantine_dir, step.results)
-        return step.outcome
-    seen[file.sha256] = rel
-    step.outcome = FileOutcome(
-        rel,
-        "loaded",
-        f"{parsed.layout}, {n_rows} rows",
-        parsed.source,
-        parsed.kind,
-        parsed.layout,
-        n_rows,
-        parsed.meta.get("published_date"),
-        checks=step.results,
-    )
-    return step.outcome
 
 
 def _write_quarantine_report(quarantine_dir: Path | None, file: FileInfo, stage: str, exc: IngestError) -> None:

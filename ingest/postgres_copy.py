@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.sql import quote_ident
+from ingest.sql import quote_ident, quote_literal
 
 # DuckDB type -> PostgreSQL type (the published marts and raw tables use only these).
 _SIMPLE_TYPES = {
@@ -90,22 +90,29 @@ def create_table_sql(qualified: str, columns: list[Column], primary_key: list[st
     return f"create table {qualified} ({', '.join(parts)})"
 
 
+@dataclass(frozen=True)
+class CopyInto:
+    """A PostgreSQL table a COPY writes: its quoted qualified name and the columns, in the SELECT's order."""
+
+    qualified: str
+    columns: list[str]
+
+
 def copy_select(
     duck: duckdb.DuckDBPyConnection,
     select_sql: str,
     pg_cursor,
-    qualified: str,
-    column_names: list[str],
+    into: CopyInto,
     tmp_dir: Path | None = None,
 ) -> int:
-    """Write ``select_sql``'s rows into the PostgreSQL table ``qualified`` with COPY; returns rows copied."""
+    """Write ``select_sql``'s rows into the PostgreSQL table ``into`` with COPY; returns rows copied."""
     fd, name = tempfile.mkstemp(suffix=".csv", dir=tmp_dir)
     os.close(fd)
     path = Path(name)
     try:
-        duck.execute(f"copy ({select_sql}) to '{path.as_posix()}' (format csv, header false)")
-        cols = ", ".join(quote_ident(c) for c in column_names)
-        with pg_cursor.copy(f"copy {qualified} ({cols}) from stdin (format csv)") as copy, open(path, "rb") as fh:
+        duck.execute(f"copy ({select_sql}) to {quote_literal(path.as_posix())} (format csv, header false)")
+        cols = ", ".join(quote_ident(c) for c in into.columns)
+        with pg_cursor.copy(f"copy {into.qualified} ({cols}) from stdin (format csv)") as copy, open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 copy.write(chunk)
         return pg_cursor.rowcount

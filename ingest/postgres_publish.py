@@ -29,12 +29,14 @@ from pathlib import Path
 import duckdb
 
 from ingest import dictionary
-from ingest.postgres_copy import Column, copy_select, create_table_sql, duckdb_columns
+from ingest.postgres_copy import Column, CopyInto, copy_select, create_table_sql, duckdb_columns
 from ingest.sql import quote_ident, quote_literal
 
 DEFAULT_SCHEMA = "marts"
 DEFAULT_REFERENCE_SCHEMA = "reference"
 DEFAULT_READER_ROLE = "ice287g_reader"
+# How long the swap waits for a reader's lock on an old schema before leaving it for the next run.
+LOCK_TIMEOUT = "5s"
 
 
 class PostgresPublishError(RuntimeError):
@@ -81,12 +83,13 @@ def publish_postgres(
     schema: str = DEFAULT_SCHEMA,
     reference_schema: str = DEFAULT_REFERENCE_SCHEMA,
     reader_role: str = DEFAULT_READER_ROLE,
-    lock_timeout: str = "5s",
 ) -> PostgresPublishResult:
     """Copy the current publication of warehouse_dir into PostgreSQL at url (see the module docstring)."""
     import psycopg
 
     from ingest.publish import _manifest, publication_dir
+
+    lock_timeout = LOCK_TIMEOUT
 
     start = time.perf_counter()
     warehouse_dir = Path(warehouse_dir).resolve()
@@ -136,7 +139,7 @@ def publish_postgres(
                         cur.execute(create_table_sql(qualified, columns, key))
                         _comment(cur, qualified, comment or (doc.description if doc else ""), columns, doc)
                         select = f"select * from published.{quote_ident(src_schema)}.{quote_ident(table)}"
-                        n = copy_select(duck, select, cur, qualified, [c.name for c in columns], Path(tmp))
+                        n = copy_select(duck, select, cur, CopyInto(qualified, [c.name for c in columns]), Path(tmp))
                         expected = duck.execute(f"select count(*) from ({select})").fetchone()[0]
                         if n != expected:
                             raise PostgresPublishError(f"{table}: copied {n} rows, expected {expected}")

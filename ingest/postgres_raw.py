@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.postgres_copy import Column, PostgresCopyError, copy_select, create_table_sql, duckdb_columns
+from ingest.postgres_copy import Column, CopyInto, PostgresCopyError, copy_select, create_table_sql, duckdb_columns
 from ingest.publish import DENY_COLUMNS
-from ingest.sql import quote_ident
+from ingest.sql import quote_ident, quote_literal
 
 RAW_SCHEMA = "raw"
 # The redaction markers of macros/arrests/arrests_text.sql::arrests_is_redacted (kept in step with it).
@@ -34,7 +34,7 @@ def _masked(column: str, duckdb_type: str) -> str:
     key = (
         f"lower(replace(replace(replace(replace(replace(trim({col}), ' ', ''), '(', ''), ')', ''), ';', ''), ',', ''))"
     )
-    keys = ", ".join(f"'{k}'" for k in _REDACTION_KEYS)
+    keys = ", ".join(quote_literal(k) for k in _REDACTION_KEYS)
     return f"case when {key} in ({keys}) or trim({col}) in ('--', '-') then {col} end"
 
 
@@ -81,7 +81,8 @@ def land_raw(work: Path, url: str, *, tmp_dir: Path | None = None) -> dict[str, 
                 select_sql, columns = raw_select(duck, table)
                 qualified = f"{RAW_SCHEMA}.{quote_ident(table)}"
                 cur.execute(create_table_sql(qualified, columns))
-                counts[table] = copy_select(duck, select_sql, cur, qualified, [c.name for c in columns], tmp_dir)
+                into = CopyInto(qualified, [c.name for c in columns])
+                counts[table] = copy_select(duck, select_sql, cur, into, tmp_dir)
             cur.execute("analyze")
     finally:
         duck.close()

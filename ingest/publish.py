@@ -5,11 +5,13 @@ Each publication is written complete into its own folder, then made current by o
 
     warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
     warehouse/publications/<stamp>/exports/          <mart>.parquet, <mart>.csv, dictionary.csv, README.md
+    warehouse/publications/<stamp>/site/             the static site (ingest/site/), read from that marts file
     warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
     warehouse/marts.duckdb -> current/marts.duckdb   stable paths for users and BI tools
     warehouse/exports      -> current/exports
+    warehouse/site         -> current/site           open site/index.html (file:// works)
 
-So the database and the exports always come from the same build, a reader sees either the old or
+So the database, the exports and the site always come from the same build, a reader sees either the old or
 the new publication (never half of one), and a reader holding the old file open keeps reading it
 (the previous publications are kept, only older ones are removed). A failure or a kill at any step
 before the swap leaves the previous publication current; a stray ``.publishing-*`` folder is
@@ -30,13 +32,15 @@ import os
 import platform
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from ingest import __version__, dictionary
+from ingest import __version__, dictionary, provenance
 from ingest.exports import write_exports
 from ingest.faults import pause_point
+from ingest.site import MartsSource, write_site
 from ingest.sql import quote_ident, quote_literal
 
 # The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
@@ -144,7 +148,9 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     counts: dict[str, int] = {}
     try:
         manifest = _manifest(warehouse_dir) if exports else None
-        counts = _write_publication(tmp_db, export_dir if exports else None, work, project, stamp, manifest)
+        dbt_docs = _dbt_docs(warehouse_dir) if exports else None
+        staged = StagedPublication(stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs)
+        counts = _write_publication(staged, work, project)
         _make_read_only(staging)
         pause_point("publish-db")
         staging.rename(final)
@@ -171,6 +177,20 @@ def _manifest(warehouse_dir: Path) -> Path:
     return manifest
 
 
+def _dbt_docs(warehouse_dir: Path) -> Path | None:
+    """``dbt docs generate --static`` on the work file (before publishing attaches it): one HTML file for the
+    site's Docs page. A failure leaves the site without docs rather than failing the publication.
+    ICE287G_DBT_DOCS=0 skips it (the test suite's many throwaway builds save dbt's few seconds each)."""
+    from ingest.project import run_dbt
+
+    if os.environ.get("ICE287G_DBT_DOCS", "1") == "0":
+        return None
+
+    result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
+    page = warehouse_dir / "dbt_target" / "static_index.html"
+    return page if result.ok and page.exists() else None
+
+
 def _make_read_only(folder: Path) -> None:
     """Every file below folder read-only (0444); folders keep their mode so pruning can remove them."""
     for path in folder.rglob("*"):
@@ -178,15 +198,25 @@ def _make_read_only(folder: Path) -> None:
             path.chmod(READ_ONLY_FILE_MODE)
 
 
-def _write_publication(
-    tmp_db: Path, export_dir: Path | None, work: Path, project: Path, stamp: str, manifest: Path | None = None
-) -> dict[str, int]:
+@dataclass(frozen=True)
+class StagedPublication:
+    """A publication being written in its staging folder: its stamp, the new marts file, and (when exports
+    are written) the exports folder, the dbt manifest they are documented from and dbt's static docs page."""
+
+    stamp: str
+    marts: Path
+    export_dir: Path | None = None
+    manifest: Path | None = None
+    dbt_docs: Path | None = None
+
+
+def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
     """Write marts.duckdb (and exports) of a new publication into its staging folder."""
     counts: dict[str, int] = {}
     con = duckdb.connect()
     try:
         storage = quote_literal(STORAGE_VERSION)
-        con.execute(f"attach {quote_literal(str(tmp_db))} as {_WRITE_ALIAS} (storage_version {storage})")
+        con.execute(f"attach {quote_literal(str(staged.marts))} as {_WRITE_ALIAS} (storage_version {storage})")
         con.execute(f"use {_WRITE_ALIAS}")
         db = quote_ident(_WRITE_ALIAS)
         con.execute(f"attach {quote_literal(work)} as work (read_only)")
@@ -231,7 +261,7 @@ def _write_publication(
             ]
         info = {
             "built_at": dt.datetime.now(dt.UTC).isoformat(),
-            "publication": stamp,
+            "publication": staged.stamp,
             "code_version": _code_version(project),
             "ingest_version": __version__,
             "duckdb_version": duckdb.__version__,
@@ -239,6 +269,7 @@ def _write_publication(
             "raw_file_sha256": json.dumps(raw_hashes),
             "n_raw_files": len(raw_hashes),
         }
+        info.update(provenance.sample_label(con, "work", project))
         try:
             from importlib.metadata import version
 
@@ -251,11 +282,14 @@ def _write_publication(
         rows = [[k, str(v)] for k, v in info.items()]
         con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
         con.execute("detach work")
-        if export_dir is not None and manifest is not None:
+        if staged.export_dir is not None and staged.manifest is not None:
             docs = dictionary.with_types(
-                dictionary.from_manifest(dictionary.load_manifest(manifest)), con, _WRITE_ALIAS
+                dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
             )
-            write_exports(con, _WRITE_ALIAS, docs, export_dir, {k: str(v) for k, v in info.items()})
+            write_exports(con, _WRITE_ALIAS, docs, staged.export_dir, {k: str(v) for k, v in info.items()})
+            write_site(
+                MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, staged.export_dir, staged.dbt_docs
+            )
         con.execute(f"checkpoint {db}")
         con.execute("use memory")
         con.execute(f"detach {db}")
@@ -277,7 +311,11 @@ def _swap_current(warehouse_dir: Path, final: Path) -> None:
     _atomic_symlink(warehouse_dir / "current", os.path.relpath(final, warehouse_dir))
     # The stable entry points; created once (or converted from the older layout: a real
     # marts.duckdb file and an exports -> exports-<stamp> link), each with one rename.
-    for name, target in (("marts.duckdb", "current/marts.duckdb"), ("exports", "current/exports")):
+    for name, target in (
+        ("marts.duckdb", "current/marts.duckdb"),
+        ("exports", "current/exports"),
+        ("site", "current/site"),
+    ):
         link = warehouse_dir / name
         if link.is_symlink() and os.readlink(link) == target:
             continue

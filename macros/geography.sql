@@ -139,3 +139,40 @@
             and {{ geo_edit_distance(inputs ~ '.county_key_from_column', 'counties.county_key') }}
             between 1 and case when length({{ inputs }}.county_key_from_column) >= 8 then 2 else 1 end
 {%- endmacro %}
+
+{% macro best_match(candidates, id_column, match_column, penalty_column=none) -%}
+    {#- The one selection rule of the geography matchers (counties, places, printed COUNTY values):
+        per id, keep the candidates of the best rule (lowest priority), then those with the lowest
+        penalty (the unit rule; none: no penalty), and report how many distinct matches remain
+        (n_candidates: 1 is a match, more is ambiguous), the smallest of them, its method and
+        confidence. `candidates` has id_column, match_column, match_method, match_confidence, priority
+        and penalty_column. -#}
+    select
+        penalised.{{ id_column }},
+        min(penalised.match_method) as match_method,
+        min(penalised.match_confidence) as match_confidence,
+        count(distinct penalised.{{ match_column }}) as n_candidates,
+        min(penalised.{{ match_column }}) as {{ match_column }}
+        {%- if penalty_column %},
+        min(penalised.penalty) as {{ penalty_column }}
+        {%- endif %}
+    from (
+        select
+            in_best_rule.*,
+            min(in_best_rule.penalty) over (partition by in_best_rule.{{ id_column }}) as best_penalty
+        from (
+            select
+                ranked.{{ id_column }},
+                ranked.{{ match_column }},
+                ranked.match_method,
+                ranked.match_confidence,
+                ranked.priority,
+                {{ 'ranked.' ~ penalty_column if penalty_column else '0' }} as penalty,
+                min(ranked.priority) over (partition by ranked.{{ id_column }}) as best_priority
+            from {{ candidates }} as ranked
+        ) as in_best_rule
+        where in_best_rule.priority = in_best_rule.best_priority
+    ) as penalised
+    where penalised.penalty = penalised.best_penalty
+    group by penalised.{{ id_column }}
+{%- endmacro %}

@@ -38,40 +38,46 @@
     upper({{ collapse_whitespace(expr) }})
 {%- endmacro %}
 
+{% macro vocabulary_lookup(column_name, key_expr, match_on, value_column, exact_only=false) -%}
+    {#- A scalar subquery on the vocabulary seed (seeds/ice/value_vocabulary.csv, also read by the GX
+        suites): value_column of the one word of column_name that key_expr matches, null when none.
+        match_on: 'word_key' (agency_name_key of the word, i.e. lower case) or 'resolved_to'. The seed's
+        columns are renamed vocabulary_* inside, so key_expr never binds to them. -#}
+    cast((
+        select vocabulary.vocabulary_{{ value_column }}
+        from (
+            select
+                column_name as vocabulary_column_name,
+                lower(word) as vocabulary_word_key,
+                resolved_to as vocabulary_resolved_to,
+                resolved_code as vocabulary_resolved_code,
+                tier as vocabulary_tier
+            from {{ ref('value_vocabulary') }}
+        ) as vocabulary
+        where
+            vocabulary.vocabulary_column_name = '{{ column_name }}'
+            and vocabulary.vocabulary_{{ match_on }} = {{ key_expr }}
+            {%- if exact_only %}
+            and vocabulary.vocabulary_tier = 'exact'
+            {%- endif %}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
 {% macro support_type_name(expr) -%}
-    {#- SUPPORT TYPE -> one of the three full names; anything unrecognised -> null (and a failing test). -#}
-    case {{ agency_name_key(expr) }}
-        when 'jail enforcement model' then 'Jail Enforcement Model'
-        when 'jail enforcement' then 'Jail Enforcement Model'
-        when 'task force model' then 'Task Force Model'
-        when 'task force' then 'Task Force Model'
-        when 'warrant service officer' then 'Warrant Service Officer'
-        when 'warrant services officer' then 'Warrant Service Officer'
-        when 'warrant service office' then 'Warrant Service Officer'
-        when 'warrant services office' then 'Warrant Service Officer'
-        when 'warrant service officers' then 'Warrant Service Officer'
-    end
+    {#- SUPPORT TYPE -> one of the three full names, by any word of the vocabulary seed (exact, short
+        form or reviewed variant, compared with agency_name_key); anything else -> null. -#}
+    {{ vocabulary_lookup('support_type', agency_name_key(expr), 'word_key', 'resolved_to') }}
 {%- endmacro %}
 
 {% macro support_type_code(expr) -%}
-    {#- Full support type name -> JEM / TFM / WSO (used in agreement_id). -#}
-    case {{ expr }}
-        when 'Jail Enforcement Model' then 'JEM'
-        when 'Task Force Model' then 'TFM'
-        when 'Warrant Service Officer' then 'WSO'
-    end
+    {#- Full support type name -> JEM / TFM / WSO (used in agreement_id), from the vocabulary seed. -#}
+    {{ vocabulary_lookup('support_type', expr, 'resolved_to', 'resolved_code', exact_only=true) }}
 {%- endmacro %}
 
 {% macro agency_type_name(expr) -%}
-    {#- TYPE -> County / Municipality / State Agency ('State' and the 'Muncipality' typo folded). -#}
-    case {{ agency_name_key(expr) }}
-        when 'county' then 'County'
-        when 'municipality' then 'Municipality'
-        when 'muncipality' then 'Municipality'
-        when 'municipal' then 'Municipality'
-        when 'state agency' then 'State Agency'
-        when 'state' then 'State Agency'
-    end
+    {#- TYPE -> County / Municipality / State Agency by any word of the vocabulary seed ('State', the
+        short form 'Municipal' and the 'Muncipality' typo folded); anything else -> null. -#}
+    {{ vocabulary_lookup('agency_type', agency_name_key(expr), 'word_key', 'resolved_to') }}
 {%- endmacro %}
 
 {% macro county_name_clean(expr) -%}

@@ -32,8 +32,10 @@ import pandas as pd
 
 from ingest.errors import IngestError
 from ingest.person_key import key_id, load_or_create_key, person_key
+from ingest.readers.headers import header_key
 from ingest.readers.xlsx import Sheet, cell_text
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
+from ingest.sql import quote_ident, quote_literal
 
 HEADER_SCAN_LINES = 30
 DELIMITED_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz", ".tsv", ".psv", ".psv.gz")
@@ -44,8 +46,8 @@ REDACTIONS = {"(b)(6);(b)(7)(c)", "b(6), b(7)c", "(b)(7)(e)", "--", "(b)(6)", "(
 
 
 def norm_header(text: Any) -> str:
-    """Header cell compared case- and space-insensitively."""
-    return " ".join(str(text or "").split()).casefold()
+    """Header cell compared case- and space-insensitively (a blank, 0 or False cell is blank)."""
+    return header_key(str(text or ""), "casefold")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ class Layout:
     required: tuple[str, ...]  # headers that must all be present to claim the layout
     identifier: str | None = None  # raw column holding the person identifier, hashed into person_key
     exact: bool = True  # header must be exactly the column set (else a known subset)
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row as printed, in order (the sample generator writes exactly this)."""
+        return [h for h, _ in self.columns]
 
     @property
     def by_header(self) -> dict[str, str]:
@@ -271,10 +278,6 @@ def find_sheet_header(sheet: Sheet) -> tuple[int, Layout, dict[int, str]] | None
     return None
 
 
-def _sql_lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class Arrests(Source):
     """ICE arrest releases (LESA FY2019, Deportation Data Project xlsx, weekly agency snapshots)."""
 
@@ -342,14 +345,17 @@ class Arrests(Source):
         positions: dict[int, str] = detection.detail["columns"]
         width = max(positions) + 1
         names = [positions.get(i, f"_unnamed_{i}") for i in range(width)]
-        col_types = "{" + ", ".join(f"{_sql_lit(n)}: 'VARCHAR'" for n in names) + "}"
+        col_types = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names) + "}"
         data_cols = [c for _, c in layout.columns]
-        select_cols = ", ".join(f'"{c}"' if c in names else f'null::varchar as "{c}"' for c in data_cols)
-        not_blank = " or ".join(f"nullif(trim(\"{c}\"), '') is not null" for c in names)
+        select_cols = ", ".join(
+            quote_ident(c) if c in names else f"null::varchar as {quote_ident(c)}" for c in data_cols
+        )
+        not_blank = " or ".join(f"nullif(trim({quote_ident(c)}), '') is not null" for c in names)
         # Rows are numbered as file lines (header line + ordinal): the reader keeps file order.
+        path, delim_sql = quote_literal(file.duckdb_path()), quote_literal(delim)
         relation_sql = (
             f"select {line} + ordinality as _row_number, {select_cols} "
-            f"from read_csv({_sql_lit(file.duckdb_path())}, delim={_sql_lit(delim)}, quote='\"', escape='\"', "
+            f"from read_csv({path}, delim={delim_sql}, quote='\"', escape='\"', "
             f"header=false, skip={line}, columns={col_types}, compression='auto', strict_mode=true, "
             f"auto_detect=false, "
             f"null_padding=false, parallel=true, encoding='utf-8') with ordinality "

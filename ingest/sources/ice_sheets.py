@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ingest.errors import IngestError, NotThisSource, UnsafeFileError
+from ingest.readers.headers import header_key
 from ingest.readers.xlsx import Sheet, cell_kind, cell_text, column_letter
 from ingest.sources.base import Detection, FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_parsing import infer_publication_date, looks_like_url, parse_signed
@@ -93,8 +94,7 @@ PENDING_COLUMNS = [
 
 
 def _norm_header(value: Any) -> str:
-    text = cell_text(value) or ""
-    return re.sub(r"\s+", " ", text).strip().upper()
+    return header_key(cell_text(value) or "", "upper")
 
 
 def find_header(sheet: Sheet) -> tuple[int, list[str]] | None:
@@ -185,10 +185,8 @@ class IceSheets(Source):
                 row=header_row,
             )
         kind, layout = LAYOUTS[named]
-        col_of = {c: j for j, c in positions}
-        named_idx = {j for j, _ in positions}
         spec = PARTICIPATING_COLUMNS if kind == "participating" else PENDING_COLUMNS
-        data = _read_rows(file, sheet, idx, header_row, col_of, named_idx, kind)
+        data = _read_rows(file, sheet, idx, positions, kind)
         if not data["_row_number"]:
             raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
         n = len(data["_row_number"])
@@ -237,9 +235,7 @@ def _read_rows(
     file: FileInfo,
     sheet: Sheet,
     idx: int,
-    header_row: int,
-    col_of: dict[str, int],
-    named_idx: set[int],
+    positions: list[tuple[int, str]],
     kind: str,
 ) -> dict[str, list[Any]]:
     """The data rows below the header as columns (landed column -> values), values as printed.
@@ -247,6 +243,9 @@ def _read_rows(
     Built column by column, and each distinct SIGNED cell and link target is read once per sheet
     (ICE repeats them), so the cost is one pass over the cells.
     """
+    header_row = sheet.first_row + idx
+    col_of = {c: j for j, c in positions}  # header -> column index
+    named_idx = {j for j, _ in positions}
     today = dt.date.today()
     first_col = sheet.first_col
     text_cols = [(HEADER_COLUMNS[h], j) for h, j in col_of.items()]

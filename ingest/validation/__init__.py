@@ -10,12 +10,15 @@ from typing import Any
 
 from ingest.errors import IngestError
 from ingest.sources.base import FileInfo, Parsed, Source
+from ingest.validation.results import CheckResult, CheckStatus, Severity
+
+__all__ = ["CheckResult", "CheckStatus", "Severity", "ValidationFailed", "failure_of", "validate", "validate_many"]
 
 
 class ValidationFailed(IngestError):
     """A file failed its expectation suite; ``results`` holds every expectation's outcome."""
 
-    def __init__(self, message: str, *, results: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, message: str, *, results: list[CheckResult], **kwargs: Any) -> None:
         self.results = results
         super().__init__(message, **kwargs)
 
@@ -26,7 +29,7 @@ def _source_of(parsed: Parsed) -> Source | None:
     return next((s for s in all_sources() if s.name == parsed.source), None)
 
 
-def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[list[dict[str, Any]]]:
+def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[list[CheckResult]]:
     """Run each applicable suite once over all the files it gates; one results list per item.
 
     Files of the same raw table and layout are validated in one GX run (GX's cost is per expectation,
@@ -35,7 +38,7 @@ def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[l
     from ingest.validation.gate import frame_of, run_suite
     from ingest.validation.registry import suites_for
 
-    results: list[list[dict[str, Any]]] = [[] for _ in items]
+    results: list[list[CheckResult]] = [[] for _ in items]
     groups: dict[str, tuple[Any, list[int]]] = {}
     for k, (_, parsed, source) in enumerate(items):
         for spec in suites_for(parsed, source or _source_of(parsed)):
@@ -58,42 +61,40 @@ def validate_many(items: list[tuple[FileInfo, Parsed, Source | None]]) -> list[l
     return results
 
 
-def _unreadable(suite: str, exc: IngestError) -> dict[str, Any]:
-    return {
-        "suite": suite,
-        "expectation": "file_readable",
-        "gx_type": None,
-        "column": exc.column,
-        "observed": exc.reason,
-        "success": False,
-        "severity": "error",
-        "examples": exc.examples,
-        "row": exc.row,
-    }
-
-
-def failure_of(file: FileInfo, results: list[dict[str, Any]]) -> ValidationFailed | None:
-    """The ValidationFailed to raise for a file whose ``error`` expectations did not all pass, else None."""
-    failed = [r for r in results if not r["success"] and r["severity"] == "error"]
-    if not failed:
-        return None
-    first = failed[0]
-    names = ", ".join(f"{r['suite']}:{r['expectation']}" for r in failed)
-    return ValidationFailed(
-        f"failed {len(failed)} expectation(s) [{names}]; first: {first['expectation']}: {first['observed']}",
-        results=results,
-        file=file.rel_path,
-        row=first["row"],
-        column=first["column"],
-        examples=[e for r in failed for e in r["examples"]][:10],
+def _unreadable(suite: str, exc: IngestError) -> CheckResult:
+    return CheckResult(
+        suite=suite,
+        expectation="file_readable",
+        success=False,
+        severity="error",
+        observed=exc.reason,
+        column=exc.column,
+        examples=exc.examples,
+        row=exc.row,
     )
 
 
-def validate(file: FileInfo, parsed: Parsed, source: Source | None = None) -> list[dict[str, Any]]:
+def failure_of(file: FileInfo, results: list[CheckResult]) -> ValidationFailed | None:
+    """The ValidationFailed to raise for a file whose ``error`` expectations did not all pass, else None."""
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return None
+    first = failed[0]
+    names = ", ".join(f"{r.suite}:{r.expectation}" for r in failed)
+    return ValidationFailed(
+        f"failed {len(failed)} expectation(s) [{names}]; first: {first.expectation}: {first.observed}",
+        results=results,
+        file=file.rel_path,
+        row=first.row,
+        column=first.column,
+        examples=[e for r in failed for e in r.examples][:10],
+    )
+
+
+def validate(file: FileInfo, parsed: Parsed, source: Source | None = None) -> list[CheckResult]:
     """Run the suites for one parsed file's raw table and layout.
 
-    Returns one dict per expectation (suite, expectation, column, observed, success, severity,
-    examples, row); raises ValidationFailed when any ``error`` expectation fails (``warn`` ones
+    Returns one CheckResult per expectation; raises ValidationFailed when any ``error`` expectation fails (``warn`` ones
     only count). The message names the file, the first failed expectation, its row and column.
     """
     results = validate_many([(file, parsed, source)])[0]

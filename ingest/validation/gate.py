@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ingest.errors import reader_error
 from ingest.sources.base import FileInfo, Parsed
 from ingest.validation.registry import Expect, SuiteSpec
+from ingest.validation.results import CheckResult
 
 MAX_EXAMPLES = 5
 DERIVED_SUFFIXES = ("__clean", "__ts")
@@ -63,15 +65,13 @@ def frame_of(file: FileInfo, parsed: Parsed) -> pd.DataFrame:
     if parsed.relation_sql is not None:
         import duckdb
 
-        from ingest.landing import _reader_error
-
         con = duckdb.connect()
         try:
             if parsed.frame is not None:
                 con.register("_incoming", parsed.frame)  # a SELECT may read the parsed frame
             return con.execute(f"select * from ({parsed.relation_sql}) limit {max_relation_rows()}").df()
         except duckdb.Error as exc:
-            raise _reader_error(file, parsed, exc) from exc
+            raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
         finally:
             con.close()
     if parsed.frame is not None:
@@ -255,7 +255,7 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat([f.assign(**{FILE_KEY: k}) for k, f in enumerate(frames)], ignore_index=True)
 
 
-def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[dict[str, Any]]]:
+def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[CheckResult]]:
     """Validate several files' frames against one suite with one run per level (row, file).
 
     The frames are stacked with a file key and prepared once, so the per-expectation cost is paid
@@ -286,14 +286,14 @@ def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[dict[str
             columns_of = [set(map(str, (spec.prepare(f.head(0)) if spec.prepare else f).columns)) for f in frames]
     if file_exps:
         results.update(_run(f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY]))
-    out: list[list[dict[str, Any]]] = []
+    out: list[list[CheckResult]] = []
     for k, frame in enumerate(frames):
         rows = []
         for i, exp in enumerate(spec.expectations):
             r = results.get(i)
             if r is None or r.error is not None:
                 message = r.error if r is not None else "not evaluated"
-                rows.append(_row(spec, exp, False, f"error: {message}"[:500], [], None))
+                rows.append(_row(spec, exp, False, f"error: {message}"[:500]))
                 continue
             mine = r.by_file.get(k, [])
             if exp.level == "file":
@@ -311,7 +311,7 @@ def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[dict[str
 
 def _file_level_result(
     spec: SuiteSpec, exp: Expect, mine: list[tuple[dict[str, Any], Any]], original: pd.DataFrame
-) -> dict[str, Any]:
+) -> CheckResult:
     """A file-level expectation's result for one file, as a stored result row."""
     success = not mine
     if exp.kwargs.get("column") == "_columns":
@@ -325,7 +325,7 @@ def _file_level_result(
         observed = "; ".join(parts) or f"{len(actual)} columns as declared"
     else:
         observed = f"{len(original)} data rows"
-    return _row(spec, exp, success, observed, [], None)
+    return _row(spec, exp, success, observed)
 
 
 def _row_level_result(
@@ -334,7 +334,7 @@ def _row_level_result(
     mine: list[tuple[dict[str, Any], Any]],
     n_all: int,
     denominator: int,
-) -> dict[str, Any]:
+) -> CheckResult:
     """The part of a stacked result that concerns one file, as a stored result row.
 
     ``denominator``: the file's non-null values of the column (all its rows for the null checks).
@@ -358,20 +358,16 @@ def _row_level_result(
     mostly = float(exp.kwargs.get("mostly", 1.0))
     success = n_bad == 0 or (denominator > 0 and (1 - n_bad / denominator) >= mostly)
     first_row = next((int(r) for r in rows if r is not None), None)
-    return _row(spec, exp, success, observed, examples, first_row)
+    return replace(_row(spec, exp, success, observed), examples=examples, row=first_row)
 
 
-def _row(
-    spec: SuiteSpec, exp: Expect, success: bool, observed: str, examples: list[str], first_row: int | None
-) -> dict[str, Any]:
-    return {
-        "suite": spec.name,
-        "expectation": exp.name,
-        "gx_type": exp.type,
-        "column": real_column(exp.column) if exp.level == "row" else None,
-        "observed": observed,
-        "success": success,
-        "severity": exp.severity,
-        "examples": examples,
-        "row": first_row,
-    }
+def _row(spec: SuiteSpec, exp: Expect, success: bool, observed: str) -> CheckResult:
+    return CheckResult(
+        suite=spec.name,
+        expectation=exp.name,
+        success=success,
+        severity=exp.severity,
+        observed=observed,
+        column=real_column(exp.column) if exp.level == "row" else None,
+        gx_type=exp.type,
+    )

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.sources.base import Parsed, Source
+from ingest.validation.results import Severity
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Expect:
 
     type: str
     kwargs: dict[str, Any] = field(default_factory=dict)
-    severity: str = "error"  # error (guards landing) | warn (counted, never blocks)
+    severity: Severity = "error"  # error (guards landing) | warn (counted, never blocks)
     label: str | None = None  # short human name shown in the summary; defaults to the GX type
     level: str = "row"  # row: on the file's rows | file: on a one-row-per-file profile (_n_rows, _columns)
 
@@ -98,7 +99,7 @@ def min_rows(n: int = 1) -> Expect:
     )
 
 
-def not_null(column: str, *, mostly: float = 1.0, severity: str = "error", label: str | None = None) -> Expect:
+def not_null(column: str, *, mostly: float = 1.0, severity: Severity = "error", label: str | None = None) -> Expect:
     """Values present (null / empty after trimming counts as missing when prepared so)."""
     kwargs: dict[str, Any] = {"column": column}
     if mostly < 1.0:
@@ -115,7 +116,7 @@ def in_set(
     column: str,
     values: Iterable[str],
     *,
-    severity: str = "error",
+    severity: Severity = "error",
     label: str | None = None,
     mostly: float = 1.0,
 ) -> Expect:
@@ -131,7 +132,7 @@ def between(
     min_value: Any = None,
     max_value: Any = None,
     *,
-    severity: str = "error",
+    severity: Severity = "error",
     label: str | None = None,
 ) -> Expect:
     """Values (nulls ignored) within bounds (numbers, or pandas Timestamps for dates)."""

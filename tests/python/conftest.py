@@ -19,6 +19,10 @@ SAMPLE = REPO / "data" / "sample"
 
 TIERS = ("unit", "integration", "e2e")
 
+# The suite's throwaway builds skip `dbt docs generate --static` (the site's Docs page, a few seconds per
+# publish); the shared sample warehouse keeps it (built by `make test`, or below with ICE287G_DBT_DOCS=1).
+os.environ.setdefault("ICE287G_DBT_DOCS", "0")
+
 
 # Modules whose tests read one session-wide warehouse run on one pytest-xdist worker, so it is built once.
 SHARED_GROUPS = {"built_real_warehouse": "realdata"}
@@ -74,7 +78,9 @@ def built_sample_warehouse(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("built")
     raw = copy_raw(root / "raw")
     warehouse = root / "wh"
-    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
+    result = run_cli(
+        "build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict", ICE287G_DBT_DOCS="1"
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return warehouse
 

@@ -77,18 +77,20 @@ def prebuilt_warehouse(path: str | None) -> Path | None:
 
 @dataclass(frozen=True)
 class Publication:
-    """What is published: the marts file's bytes and target, and the exports' bytes."""
+    """What is published: the marts file's bytes and target, the exports' bytes and the site's index page."""
 
     target: str
     marts_sha256: str
     exports: dict[str, str]
+    site_index_sha256: str = ""
 
     @classmethod
     def of(cls, warehouse: Path) -> Publication:
         marts = warehouse / "marts.duckdb"
         exports = warehouse / "exports"
         files = {p.name: sha256(p) for p in sorted(exports.iterdir())} if exports.exists() else {}
-        return cls(str(marts.resolve()), sha256(marts), files)
+        index = warehouse / "site" / "index.html"
+        return cls(str(marts.resolve()), sha256(marts), files, sha256(index) if index.exists() else "")
 
 
 def mart_checksums(marts_file: Path) -> dict[str, tuple[int, str]]:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ingest.sample.xlsx_writer import Cell, SheetSpec, write_xlsx
+from tools.sample.xlsx_writer import Cell, SheetSpec, write_xlsx
 
 HEADER_8 = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]
 HEADER_7 = HEADER_8[:7]

@@ -12,21 +12,38 @@ quarantined by the reader.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from functools import cache
 
 import pandas as pd
 
+from ingest.project import project_dir
 from ingest.sources.ice_parsing import MAX_SIGNED_YEAR_AHEAD, MIN_SIGNED
 from ingest.validation.registry import Expect, SuiteSpec, all_null, between, in_set, not_null
 
-SUPPORT_TYPES = ("Jail Enforcement Model", "Task Force Model", "Warrant Service Officer")
-AGENCY_TYPES = ("County", "Municipality", "State Agency", "State")
+# The one vocabulary of SUPPORT TYPE and TYPE, shared with dbt (macros/normalize.sql and
+# int_ice_values_resolved read it as the seed `value_vocabulary`).
+VOCABULARY_SEED = ("seeds", "ice", "value_vocabulary.csv")
 # Statuses of a SIGNED read without any repair.
 SIGNED_AS_PRINTED = ("excel_date", "iso_text", "text_date")
 
 CLEANED = ("state", "law_enforcement_agency", "type", "support_type")
 _SPACE = re.compile(r"\s+")
+
+
+@cache
+def exact_words(column_name: str) -> tuple[str, ...]:
+    """The canonical words of an ICE column (tier ``exact`` of the vocabulary seed), in seed order."""
+    path = project_dir().joinpath(*VOCABULARY_SEED)
+    with path.open(encoding="utf-8", newline="") as fh:
+        words = tuple(
+            row["word"] for row in csv.DictReader(fh) if row["column_name"] == column_name and row["tier"] == "exact"
+        )
+    if not words:
+        raise ValueError(f"{path}: no exact words for {column_name}")
+    return words
 
 
 def _clean(value: object) -> object:
@@ -72,12 +89,14 @@ def _common() -> list[Expect]:
         not_null("state__clean", severity="warn", label="state_missing_rows"),
         not_null("law_enforcement_agency__clean", severity="warn", label="agency_missing_rows"),
         not_null("support_type__clean", severity="warn", label="support_type_missing_rows"),
-        in_set("support_type__clean", SUPPORT_TYPES, severity="warn", label="support_type_outside_vocabulary"),
+        in_set(
+            "support_type__clean", exact_words("support_type"), severity="warn", label="support_type_outside_vocabulary"
+        ),
     ]
 
 
 def _agency_type() -> list[Expect]:
-    return [in_set("type__clean", AGENCY_TYPES, severity="warn", label="agency_type_outside_vocabulary")]
+    return [in_set("type__clean", exact_words("agency_type"), severity="warn", label="agency_type_outside_vocabulary")]
 
 
 def _signed() -> list[Expect]:

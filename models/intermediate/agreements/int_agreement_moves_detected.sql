@@ -1,15 +1,3 @@
-{#- One transformation: detect agreements ICE moved from one agency name to another.
-    Grain: one (state_code, support_type, signed_date, name_key) printed spelling that is moved.
-    Rule same_moa_file_moved: the same MOA file, support type and signing date were printed under two
-    or more agency names of one state, never together in one publication; every earlier name's rows
-    move to the most recently printed name (the agreement, not the agency, is renamed: the earlier
-    agency keeps its other agreements). Reviewed seeds (agreement_agency_fixes) cover moves that
-    happened while the MOA link was pending. Publications are compared by publication_seq (several
-    are published on one day). A spelling found in two groups (ICE re-posted the MOA under a new file
-    name) moves to the destination printed most recently, so each spelling has one destination.
-    Rule one_to_one_rename (int_agreement_renames_detected): the only spelling of an agreement that
-    leaves a sheet as the only other arrives with the same state, support type and signing date.
-    Chains (A -> B, then B -> C) are followed to their end, so every spelling moves to a final name. -#}
 with
 
 rows_normalised as (
@@ -32,27 +20,14 @@ rows_normalised as (
 publications as (
     select
         publication_id,
-        publication_seq as published_seq
+        publication_seq,
+        n_publications_of_kind
     from {{ ref('int_publications_sequenced') }}
     where publication_kind = 'participating'
 ),
 
 spellings as (
-    select
-        rows_normalised.state_code,
-        rows_normalised.support_type,
-        rows_normalised.signed_date,
-        rows_normalised.moa_file,
-        rows_normalised.name_key,
-        min(publications.published_seq) as first_printed_seq,
-        max(publications.published_seq) as last_printed_seq,
-        max(rows_normalised.agency_name_clean) as agency_name_clean
-    from rows_normalised
-    inner join publications
-        on rows_normalised.publication_id = publications.publication_id
-    group by
-        rows_normalised.state_code, rows_normalised.support_type, rows_normalised.signed_date,
-        rows_normalised.moa_file, rows_normalised.name_key
+    {{ agreement_spellings('rows_normalised', 'publications', extra_keys=['moa_file']) }}
 ),
 
 ranked as (
@@ -61,12 +36,12 @@ ranked as (
         count(*) over (partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file) as n_names,
         row_number() over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.last_printed_seq desc, spellings.name_key asc
+            order by spellings.last_seq desc, spellings.name_key asc
         ) as recency_rank,
-        lag(spellings.last_printed_seq) over (
+        lag(spellings.last_seq) over (
             partition by spellings.state_code, spellings.support_type, spellings.signed_date, spellings.moa_file
-            order by spellings.first_printed_seq, spellings.name_key
-        ) as previous_name_last_printed_seq
+            order by spellings.first_seq, spellings.name_key
+        ) as previous_name_last_seq
     from spellings
 ),
 
@@ -78,8 +53,8 @@ moa_groups as (
         moa_file,
         max(case when recency_rank = 1 then name_key end) as moved_to_name_key,
         max(case when recency_rank = 1 then agency_name_clean end) as moved_to_agency_name,
-        max(case when recency_rank = 1 then last_printed_seq end) as moved_to_last_printed_seq,
-        sum(case when previous_name_last_printed_seq >= first_printed_seq then 1 else 0 end) as n_overlaps
+        max(case when recency_rank = 1 then last_seq end) as moved_to_last_seq,
+        sum(case when previous_name_last_seq >= first_seq then 1 else 0 end) as n_overlaps
     from ranked
     where n_names > 1
     group by state_code, support_type, signed_date, moa_file
@@ -93,11 +68,11 @@ moves as (
         ranked.name_key,
         moa_groups.moved_to_name_key,
         moa_groups.moved_to_agency_name,
-        ranked.first_printed_seq,
-        ranked.last_printed_seq,
+        ranked.first_seq,
+        ranked.last_seq,
         row_number() over (
             partition by ranked.state_code, ranked.support_type, ranked.signed_date, ranked.name_key
-            order by moa_groups.moved_to_last_printed_seq desc, moa_groups.moved_to_name_key asc
+            order by moa_groups.moved_to_last_seq desc, moa_groups.moved_to_name_key asc
         ) as destination_rank
     from ranked
     inner join moa_groups
@@ -218,8 +193,8 @@ spans as (
         support_type,
         signed_date,
         name_key,
-        min(first_printed_seq) as first_printed_seq,
-        max(last_printed_seq) as last_printed_seq
+        min(first_seq) as first_seq,
+        max(last_seq) as last_seq
     from spellings
     group by state_code, support_type, signed_date, name_key
 ),
@@ -233,8 +208,8 @@ final as (
         chained.moved_to_name_key,
         chained.moved_to_agency_name,
         chained.move_rule,
-        spans.first_printed_seq,
-        spans.last_printed_seq
+        spans.first_seq as first_printed_seq,
+        spans.last_seq as last_printed_seq
     from chained
     left join spans
         on

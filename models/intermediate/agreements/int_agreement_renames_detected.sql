@@ -1,12 +1,3 @@
-{#- One transformation: agreements that leave a participating sheet under one spelling as the same
-    agreement (state, support type, signing date) arrives under another. Grain: one (leaving spelling,
-    arriving spelling, publication) pair. A spelling "leaves" at publication s when s - 1 is the last
-    publication that prints it, and "arrives" at s when s is the first that prints it. When exactly one
-    spelling leaves as exactly one arrives in a (state, support type, signing date) group, that is one
-    agreement renamed (rule one_to_one_rename, merged by int_agreement_moves_detected); when several
-    leave and arrive together (ICE signs batches on one day) nothing is merged: every pair is a
-    possible_rename for review (rpt_agency_identity_candidates) and the change feed marks the leaving
-    agreement possible_rename instead of removed. -#}
 with
 
 rows_normalised as (
@@ -35,21 +26,7 @@ publications as (
 ),
 
 spellings as (
-    select
-        rows_normalised.state_code,
-        rows_normalised.support_type,
-        rows_normalised.signed_date,
-        rows_normalised.name_key,
-        max(rows_normalised.agency_name_clean) as agency_name_clean,
-        min(publications.publication_seq) as first_seq,
-        max(publications.publication_seq) as last_seq,
-        max(publications.n_publications_of_kind) as n_publications
-    from rows_normalised
-    inner join publications
-        on rows_normalised.publication_id = publications.publication_id
-    group by
-        rows_normalised.state_code, rows_normalised.support_type, rows_normalised.signed_date,
-        rows_normalised.name_key
+    {{ agreement_spellings('rows_normalised', 'publications') }}
 ),
 
 leaving as (

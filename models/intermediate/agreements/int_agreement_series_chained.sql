@@ -1,7 +1,3 @@
-{#- One transformation: chain the series (agency_id, support_type, signed_date) linked by signing-date
-    corrections into agreements. Grain: one series. agreement_id = `<agency_id>#<JEM|TFM|WSO>#<signed
-    date of the chain's latest series>` (ICE's latest correction); a series without a correction is
-    its own agreement. Series with no signing date get `unknown`. -#}
 with recursive
 
 listings as (

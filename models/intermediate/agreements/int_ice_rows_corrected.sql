@@ -1,8 +1,3 @@
-{#- One transformation: move agreements ICE printed under the wrong or an outdated agency name: the
-    reviewed agreement-level fixes (seed agreement_agency_fixes, keyed on the wrong printed value,
-    support type and signing date) first, then the rule-detected moves (int_agreement_moves_detected:
-    same MOA file under a later name). Gives each row the agency name it is resolved under
-    (`resolved_name_key`). -#}
 with
 
 rows_normalised as (

@@ -1,10 +1,4 @@
-{#- One transformation: normalise every printed participating and pending row (state -> USPS code,
-    agency name key, support type, agency type, county placeholders), values as printed kept. STATE,
-    SUPPORT TYPE and TYPE take their resolution from int_ice_values_resolved (tiers and placeholders
-    there: an unresolved state is XX, an unresolved support type Unknown / UNK), so every printed row
-    forms its keys. Incremental by publication: a row's normal form depends only on the row, the seeds
-    and the macros, so a build adds the rows of publications not yet here; when the project changes,
-    `ice287g build` rebuilds it in full (ingest/project.py, incremental_args). -#}
+-- Incremental by publication: ice287g build rebuilds it in full when the project changes (YAML).
 {{ config(
     materialized='incremental',
     incremental_strategy='append',

@@ -1,5 +1,4 @@
-{#- One transformation: attach the resolved agency_id and the publication date to every printed row.
-    Grain: one printed participating or pending row (row_id). -#}
+-- Attach the resolved agency_id and the publication date to every printed row.
 with
 
 rows_corrected as (

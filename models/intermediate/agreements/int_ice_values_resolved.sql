@@ -1,18 +1,3 @@
-{#- One transformation: resolve every distinct STATE, SUPPORT TYPE, TYPE and SIGNED value ICE printed
-    (participating and pending sheets) to our vocabulary, in tiers, first that applies:
-      exact               the value equals a vocabulary word after case and whitespace (state name or
-                          USPS code; the three support types; County / Municipality / State Agency / State)
-      exact_seed          the reviewed seed state_name_fixes names the state
-      known_variant       a reviewed variant of macros/normalize.sql (Warrant Services Officer, Muncipality)
-      normalised          equal to a vocabulary word on letters only (footnote marks, digits, punctuation dropped)
-      fuzzy_edit_distance 1-2 edits, <= 20 % of the word, runner-up at least twice as far (macro fuzzy_accepts)
-      keyword             support types: exactly one family named (jail / task force / warrant)
-      error_cell          an Excel error value (#N/A, #NA, ...): placeholder
-      placeholder         blank or unresolved: state XX, support type Unknown (code UNK), agency type null
-    SIGNED: a date read as printed is exact; a repaired read (repaired_text, repaired_year,
-    serial_number) keeps its method; missing / unparseable: placeholder (the unknown signing date,
-    'unknown' in agreement_id); an error cell: error_cell.
-    Grain: one (column_name, value_printed); value_printed is '' for a blank cell. -#}
 -- sqlfluff:exclude_rules:LT05,ST06,RF04
 -- (`method` is the review mart's contract column name)
 with
@@ -48,6 +33,15 @@ state_name_fixes as (
         state_code,
         {{ state_name_key('state_name_printed') }} as state_name_key
     from {{ ref('state_name_fixes') }}
+),
+
+vocabulary_seed as (
+    select
+        column_name,
+        word,
+        resolved_to,
+        tier
+    from {{ ref('value_vocabulary') }}
 ),
 
 printed_values as (
@@ -109,41 +103,12 @@ vocabulary as (
     from states
     union all
     select
-        'support_type' as column_name,
-        upper(support_type) as vocabulary_word,
-        support_type as resolved_to,
-        is_exact_word
-    from (
-        values
-        ('Jail Enforcement Model', true),
-        ('Task Force Model', true),
-        ('Warrant Service Officer', true)
-    ) as full_names (support_type, is_exact_word)  -- noqa: AL05
-    union all
-    select
-        'support_type' as column_name,
-        vocabulary_word,
-        support_type as resolved_to,
-        false as is_exact_word
-    from (
-        values
-        ('JAIL ENFORCEMENT', 'Jail Enforcement Model'),
-        ('TASK FORCE', 'Task Force Model')
-    ) as short_names (vocabulary_word, support_type)  -- noqa: AL05
-    union all
-    select
-        'agency_type' as column_name,
-        vocabulary_word,
-        agency_type as resolved_to,
-        is_exact_word
-    from (
-        values
-        ('COUNTY', 'County', true),
-        ('MUNICIPALITY', 'Municipality', true),
-        ('STATE AGENCY', 'State Agency', true),
-        ('STATE', 'State Agency', true),
-        ('MUNICIPAL', 'Municipality', false)
-    ) as agency_types (vocabulary_word, agency_type, is_exact_word)  -- noqa: AL05
+        column_name,
+        upper(word) as vocabulary_word,
+        resolved_to,
+        tier = 'exact' as is_exact_word
+    from vocabulary_seed
+    where tier in ('exact', 'short_form')
 ),
 
 exact_matches as (

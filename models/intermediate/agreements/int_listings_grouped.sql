@@ -1,10 +1,3 @@
-{#- One transformation: group the printed participating rows of each publication into listings.
-    Grain: one (publication_id, agency_id, support_type, signed_date) — a "series" observed in one
-    publication. Exact duplicate rows (equal after trimming) count once; rows a reviewed rule folds
-    together (alias or agreement fix) are kept as n_distinct_printed_rows. Values as printed come from
-    the listing's first sheet row; an MOA printed as a Wayback capture address (HTML-era
-    reconstructions) is taken as the ICE address inside it, so captures that differ only in their
-    capture stamp give identical listings (raw keeps the capture's text). -#}
 with
 
 rows_resolved as (

@@ -1,5 +1,4 @@
-{#- One transformation: group the printed pending rows into pending listings.
-    Grain: one (publication_id, agency_id, support_type) of a pending sheet. -#}
+-- Group the printed pending rows into pending listings.
 with
 
 rows_resolved as (

@@ -1,14 +1,3 @@
-{#- One transformation: detect ICE re-dating one agreement between publications.
-    Grain: one correction edge (agency_id, support_type, signed_date_before) -> signed_date_after.
-    A "series" is (agency_id, support_type, signed_date). Series A is the same agreement as a later
-    series B of the same agency and support type when they are never listed together, A's listings all
-    precede B's, and either
-      - same_moa_file: both carry the same MOA file (file name of the URL), or
-      - link_pending_then_posted / link_pending_redated: A's last listing had no MOA link, B first
-        appears in the very next publication, that transition ends exactly one and starts exactly one
-        series of the agency and support type, and the dates are at most 120 days apart
-        (then_posted when B's first listing has its MOA link).
-    Each series has at most one successor and one predecessor; ambiguous edges are not drawn. -#}
 with
 
 listings as (

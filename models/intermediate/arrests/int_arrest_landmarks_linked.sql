@@ -1,6 +1,3 @@
-{#- One row per (AOR, landmark as printed): the county it is placed in and how. Priority:
-    reviewed place (seed landmark_places) > county/parish named in it, within the AOR's states >
-    ERO sub-office code (seed ero_sub_offices) > unlinked, with the reason. -#}
 with
 
 landmarks as (

@@ -1,5 +1,3 @@
-{#- One row per (AOR, landmark as printed): the tokens the linking uses (county/parish name prefix,
-    ERO sub-office code, state hint, custody / state-prison / regional-jail tokens). -#}
 with
 
 arrests as (

@@ -1,15 +1,5 @@
 -- sqlfluff:exclude_rules:AM04
 -- (the final select keeps every column of the linked arrest and adds the agency match)
-{# One transformation: attribute each arrest to an agency and match that agency to the ICE sheets.
-    Grain: one arrest. The attributed agency is the one named in Arresting Agency, else the county sheriff's
-    office implied by a county jail/sheriff landmark. agency_ref is the provisional id in the warehouse's
-    format (<USPS>-<slug>). agency_id is set only when the agency exists in the ICE sheets (the agency ids of
-    int_agency_aliases are exactly dim_agencies'), by the first rule that matches:
-      1. name_key       - (state_code, agency_name_key(name)) is a spelling in int_agency_aliases;
-      2. slug           - agency_ref equals an agency_id (spelling differs only in punctuation, e.g. SHERIFFS);
-      3. county_sheriff - an implied sheriff, and exactly one County-level sheriff's office in the sheets has
-                          that county (int_agency_geography.county_fips).
-    Otherwise agency_link_status says agency_not_in_sheets (the county is kept) or no_agency. -#}
 with
 
 arrests as (

@@ -1,9 +1,3 @@
-{#- One row per arrest: the most specific place and agency the data supports.
-    1. Arresting Agency (a non-federal agency named) -> link_method arresting_agency; its county from the
-       State + County columns, else from the landmark.
-    2. Else the landmark (int_arrest_landmarks_linked: reviewed place, county named, sub-office code).
-    3. Else the State + County columns -> state_county_columns.
-    Agencies are named here; matching them to dim_agencies (agency_id) happens in int_arrests_agency_matched. -#}
 with
 
 arrests as (

@@ -1,15 +1,3 @@
-{#- One transformation: tie each agency to a county or county equivalent by reviewed rules, in order:
-      override          the override seed names the county;
-      ct_town_region    Connecticut: the town the agency is named after -> its planning region;
-      ct_legacy_primary Connecticut: ICE's legacy COUNTY -> the region holding most of it (low confidence);
-      column_exact      ICE's COUNTY equals the Census name ('Lafourche Parish');
-      column_key        ICE's COUNTY equals it without the unit ('Lafourche County' -> Lafourche Parish,
-                        'Lynchburg City' -> Lynchburg city), unit decides between a county and a city;
-      column_fuzzy      ICE's COUNTY is within edit distance 1 (2 for 8+ letters) of exactly one
-                        county's key in the state (typos: 'Berrian', 'Miffin', 'Somervill');
-      name_county       no usable COUNTY: the county named in the agency name ('Laramie County ...');
-      name_city         county-level agency named after an independent city ('City of X Sheriff').
-    Grain: one agency (agency_id); county_fips null with an unmatched reason when no rule applies. -#}
 with
 
 inputs as (
@@ -162,41 +150,9 @@ scored as (
         on candidates.county_fips = counties.county_fips
 ),
 
-best_rule as (
-    select
-        agency_id,
-        min(priority) as priority
-    from scored
-    group by agency_id
-),
-
-best_in_rule as (
-    select
-        scored.agency_id,
-        scored.county_fips,
-        scored.match_method,
-        scored.match_confidence,
-        scored.unit_penalty,
-        min(scored.unit_penalty) over (partition by scored.agency_id) as best_penalty
-    from scored
-    inner join best_rule
-        on
-            scored.agency_id = best_rule.agency_id
-            and scored.priority = best_rule.priority
-),
-
 resolved as (
-    select
-        agency_id,
-        min(match_method) as match_method,
-        min(match_confidence) as match_confidence,
-        count(distinct county_fips) as n_candidates,
-        min(county_fips) as county_fips,
-        -- a unit mismatch (ICE's 'Hopewell County' for Hopewell city) lowers confidence
-        min(unit_penalty) as unit_penalty
-    from best_in_rule
-    where unit_penalty = best_penalty
-    group by agency_id
+    -- a unit mismatch (ICE's 'Hopewell County' for Hopewell city) lowers confidence (final)
+    {{ best_match('scored', 'agency_id', 'county_fips', 'unit_penalty') }}
 ),
 
 final as (

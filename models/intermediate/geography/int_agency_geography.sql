@@ -1,7 +1,3 @@
-{#- One transformation: combine an agency's jurisdiction level with its county and place matches into
-    the one geography record dim_agencies uses. match_method/match_confidence describe the match that
-    places the agency on the map for its level: the state (State), the county (County and county-like
-    levels), the place (Municipal, else its county). Grain: one agency (agency_id). -#}
 with
 
 inputs as (

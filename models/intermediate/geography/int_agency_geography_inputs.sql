@@ -1,7 +1,3 @@
-{#- One transformation: collapse every printed row of an agency (participating and pending) to the
-    values geography matching needs - the newest printed name, TYPE and real COUNTY (placeholders
-    #N/A, #NA, N/A and blank are null) - and derive the name keys used by the matching rules.
-    Grain: one agency (agency_id). -#}
 with
 
 rows_resolved as (

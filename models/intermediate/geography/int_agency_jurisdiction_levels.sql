@@ -1,6 +1,3 @@
-{#- One transformation: decide each agency's jurisdiction level by reviewed rules on its name, then
-    ICE's TYPE (which is sometimes wrong, so name patterns come first), then the override seed.
-    Grain: one agency (agency_id). level_rule names the rule that decided. -#}
 with
 
 inputs as (

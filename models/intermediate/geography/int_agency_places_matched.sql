@@ -1,13 +1,3 @@
-{#- One transformation: tie each municipal agency to a census place in its state by reviewed rules:
-      override          the override seed names the place;
-      incorporated      the place the agency is named after ('Palm Bay Police Department',
-                        'City of Miami Police Department') is exactly one incorporated place's name;
-      cdp               no incorporated place of that name, exactly one census-designated place (New
-                        England towns, whose town government has a CDP of the same name);
-      fuzzy             within edit distance 1 of exactly one incorporated place (typos; names of 6+ letters).
-    The Gazetteer place file carries no county, so a place is checked against the state only; two
-    same-named places in a state are left unmatched as ambiguous rather than guessed.
-    Grain: one municipal agency (agency_id). -#}
 with
 
 inputs as (
@@ -109,27 +99,8 @@ candidates as (
             and {{ geo_edit_distance(strip_place_unit('municipal.place_key_from_name'), 'places.place_key') }} = 1
 ),
 
-best_rule as (
-    select
-        agency_id,
-        min(priority) as priority
-    from candidates
-    group by agency_id
-),
-
 resolved as (
-    select
-        candidates.agency_id,
-        min(candidates.match_method) as match_method,
-        min(candidates.match_confidence) as match_confidence,
-        count(distinct candidates.place_geoid) as n_candidates,
-        min(candidates.place_geoid) as place_geoid
-    from candidates
-    inner join best_rule
-        on
-            candidates.agency_id = best_rule.agency_id
-            and candidates.priority = best_rule.priority
-    group by candidates.agency_id
+    {{ best_match('candidates', 'agency_id', 'place_geoid') }}
 ),
 
 final as (

@@ -1,6 +1,3 @@
-{#- One transformation: every county or county equivalent of the newest Gazetteer county file, with
-    its PEP 2024 estimate and ACS 5-year population from the newest file of each.
-    Grain: one county (county_fips). -#}
 with
 
 gazetteer_counties as (

@@ -1,12 +1,3 @@
-{#- One transformation: match every distinct COUNTY value ICE printed (placeholders excluded) to a
-    census county of its row's state with the COUNTY-column tiers of int_agency_counties_matched (the
-    same macro, county_column_candidates: column_exact, column_key, column_fuzzy), the same unit rule
-    (a county and a city of one name: the unit printed decides; a unit mismatch lowers confidence by
-    0.10) and the same uniqueness rule (two counties -> ambiguous, no match). A state without census
-    counties loaded (no census files in the raw folder, or XX) gives no_census_counties: nothing to
-    judge the value against.
-    Grain: one (state_code, county_printed) - county_printed whitespace-collapsed as in
-    int_ice_rows_normalised.county_name. -#}
 with
 
 printed as (
@@ -57,41 +48,8 @@ scored as (
         on candidates.county_fips = counties.county_fips
 ),
 
-best_in_rule as (
-    select
-        county_value_id,
-        county_fips,
-        match_method,
-        match_confidence,
-        unit_penalty,
-        priority,
-        min(priority) over (partition by county_value_id) as best_priority
-    from scored
-),
-
-best_unit as (
-    select
-        county_value_id,
-        county_fips,
-        match_method,
-        match_confidence,
-        unit_penalty,
-        min(unit_penalty) over (partition by county_value_id) as best_penalty
-    from best_in_rule
-    where priority = best_priority
-),
-
 resolved as (
-    select
-        county_value_id,
-        min(match_method) as match_method,
-        min(match_confidence) as match_confidence,
-        min(unit_penalty) as unit_penalty,
-        count(distinct county_fips) as n_candidates,
-        min(county_fips) as county_fips
-    from best_unit
-    where unit_penalty = best_penalty
-    group by county_value_id
+    {{ best_match('scored', 'county_value_id', 'county_fips', 'unit_penalty') }}
 ),
 
 final as (

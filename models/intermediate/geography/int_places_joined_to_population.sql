@@ -1,5 +1,3 @@
-{#- One transformation: every place of the newest Gazetteer place file with its ACS 5-year population
-    from the newest ACS place file. Grain: one place (place_geoid). -#}
 with
 
 gazetteer_places as (

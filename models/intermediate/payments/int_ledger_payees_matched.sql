@@ -1,13 +1,3 @@
-{#-
-    Payee matching, one printed payee (name × state) at a time, in tiers:
-      1. exact   — agency_name_key(payee) + state equals an ICE spelling of an agency, or differs from
-                   one only in punctuation (same slug, the rule agency_id itself follows);
-      2. alias   — a reviewed alias or typo merge of the agreement history (int_agency_aliases
-                   match_rule alias_seed / typo_tier) or a reviewed ledger spelling (seed payee_aliases);
-      3. fuzzy   — conservative: name_similarity >= 0.90 within the state, same leading word (edit
-                   distance <= 1), and the best agency ahead of the runner-up by >= 0.03;
-      4. unmatched otherwise (kept, with the best fuzzy candidate for review).
--#}
 {%- set min_similarity = 0.90 -%}
 {%- set min_margin = 0.03 -%}
 

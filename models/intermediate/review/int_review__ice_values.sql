@@ -1,10 +1,3 @@
-{#- One transformation: list every STATE, SUPPORT TYPE, TYPE, COUNTY and SIGNED value ICE printed that
-    no exact rule knew - resolved by a reviewed seed or variant, a letters-only key, a fuzzy or keyword
-    rule, a placeholder, or an error cell - with its rows counted and one example row (the newest).
-    Exact vocabulary matches (and COUNTY column_exact / column_key matches of the right unit), blank
-    TYPE and COUNTY cells (layouts that do not print them), ICE's no-county marks (N/A, -) and COUNTY
-    values of a state with no census counties loaded (nothing to judge them against) are not listed. Grain: one (source_table, column_name, value_printed, state_printed); the columns of
-    marts.rpt_values_for_review. -#}
 -- sqlfluff:exclude_rules:LT05,ST06,RF04
 -- (`method` is the review mart's contract column name)
 with

@@ -1,12 +1,5 @@
 -- sqlfluff:exclude_rules:RF04
 -- (`method` is the column name rpt_values_for_review defines)
-{#
-    Grain: one printed value (source table x column x value as printed x state as printed x method) that
-    was neutralised before publishing: a link target that is not an http(s) address (unsafe_url_scheme:
-    its *_url is null), text a spreadsheet would run as a formula (formula_prefix: quoted in the CSV
-    exports), or control characters (control_characters: stripped from cleaned values, shown as visible
-    symbols in printed ones). Unioned into marts.rpt_values_for_review.
-#}
 {% set text_cells = {
     'ice_participating_rows': [
         ('state', 'state_printed', 'state_name'),

@@ -1,6 +1,4 @@
-{#- Counts per publication first (publications x states x support types is small), then each
-    calendar date takes the counts of the latest publication on or before it: no per-date scan of
-    the listings. -#}
+-- Counts per publication first, then each date takes the latest publication on or before it.
 with recursive
 
 listings as (
@@ -52,12 +50,11 @@ states as (
 ),
 
 support_types as (
-    -- the three models always, plus the placeholder Unknown when an unresolved SUPPORT TYPE is listed
-    select 'Jail Enforcement Model' as support_type
-    union
-    select 'Task Force Model' as support_type
-    union
-    select 'Warrant Service Officer' as support_type
+    -- the three models always (the vocabulary seed's exact support types), plus the placeholder
+    -- Unknown when an unresolved SUPPORT TYPE is listed
+    select vocabulary.resolved_to as support_type
+    from {{ ref('value_vocabulary') }} as vocabulary
+    where vocabulary.column_name = 'support_type' and vocabulary.tier = 'exact'
     union
     select distinct listings.support_type
     from listings

@@ -1,7 +1,3 @@
-{#- Gaps: an agreement absent from at most var('max_gap_publications') consecutive publications and
-    listed again is one agreement with a gap: 'missing' where it drops out, 'returned' where it is back
-    (not removed-then-added). A longer absence is 'removed', then 'added' again. A leaving agreement
-    that int_agreement_renames_detected pairs with several arriving spellings is 'possible_rename'. -#}
 {%- set max_gap = var('max_gap_publications') %}
 with
 

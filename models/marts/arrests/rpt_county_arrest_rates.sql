@@ -1,5 +1,3 @@
-{#- Grain: one county x federal fiscal year with 287(g) arrest records. Arrests per 100,000 residents and the
-    county's 287(g) coverage that year (derived from int_agency_geography county placements + fct_agreements). -#}
 with
 
 arrests as (

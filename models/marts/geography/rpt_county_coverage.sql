@@ -1,7 +1,3 @@
-{#- County x newest participating publication: is the county covered by a county-level agreement
-    (an agency at County level tied to it), by municipal agreements (places whose agency printed this
-    county), or only by a statewide agency of its state. Grain: one county (county_fips), as of the
-    newest participating publication. -#}
 with
 
 newest_participating as (

@@ -1,7 +1,3 @@
-{#- Agencies the geography rules could not place: county-level and other local agencies without a
-    county, municipal agencies without a place, with the reason. Nothing is dropped silently: fix
-    with a row in reference.agency_jurisdiction_overrides (or a rule), and the row leaves this report.
-    Grain: one agency x missing geography (county or place). -#}
 with
 
 geography as (

@@ -1,9 +1,3 @@
-{#- State x month: what the newest participating publication on or before the month's last day
-    listed. Population covered counts each person once: the populations of counties with a
-    county-level agreement, plus the populations of places with a municipal agreement whose county
-    (ICE's COUNTY column) is known and not already covered. A place whose county is unknown is not
-    added (n_places_county_unknown counts them), so a covered city is never counted twice. Statewide
-    (State-level) agencies are reported separately and add no population. -#}
 with recursive
 
 publications as (

@@ -1,7 +1,3 @@
-{#- Every Texas county of 100,000+ residents (PEP Vintage 2024; threshold from the TX-SB8-2025 row of
-    reference.state_policies): does its sheriff hold a 287(g) agreement on the newest participating
-    publication, which models, signed when, is it on the newest pending sheet, and how far is the
-    SB 8 deadline. Grain: one county (county_fips). -#}
 with
 
 sb8 as (

@@ -1,9 +1,3 @@
-{#- Expected under the incentive schedule vs. paid, per agency and schedule category:
-      vehicle           expected once per agency with a Task Force Model agreement;
-      equipment         expected per certified officer (the largest count printed on the agency's lines);
-      salary_benefits   reimbursed at cost: no expectation (at_cost);
-      overtime          capped at share_of_salary × salary_benefits paid;
-      performance_award capped at the top tier × officers × quarters in which awards were paid. -#}
 with
 
 payments as (

@@ -1,5 +1,3 @@
-{#- Three anomaly types: a matched payment on a date when none of the agency's agreements was active;
-    an agency paid for a vehicle more than once (net of reversals); a payee that matches no agency. -#}
 with
 
 payments as (

@@ -1,6 +1,3 @@
-{#- Counts the article's way, as of the last payment date in the ledger: agencies with an agreement
-    active that day, agencies with a (net positive) payment by then, and agencies with both — nationally
-    (scope_code 'US') and per state. -#}
 with
 
 payments as (

@@ -1,5 +1,4 @@
-{#- One explicit import CTE per `int_review__<concern>` model (same columns), unioned below; add a new
-    concern in both places. -#}
+-- One import CTE per int_review__<concern> model (same columns), unioned below: add a concern in both places.
 
 with
 

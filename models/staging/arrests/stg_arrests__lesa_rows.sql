@@ -8,8 +8,7 @@ source as (
 
 renamed as (
     select
-        {{ dbt.concat(["substring(_file_sha256, 1, 16)", "'-'", "cast(_row_number as " ~ dbt.type_string() ~ ")"]) }}
-            as arrest_id,
+        {{ row_id('-') }} as arrest_id,
         _file_sha256 as file_sha256,
         _source_file as source_file,
         'lesa_fy2019' as source_layout,

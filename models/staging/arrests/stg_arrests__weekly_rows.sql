@@ -6,8 +6,7 @@ source as (
 
 renamed as (
     select
-        {{ dbt.concat(["substring(_file_sha256, 1, 16)", "'-'", "cast(_row_number as " ~ dbt.type_string() ~ ")"]) }}
-            as snapshot_row_id,
+        {{ row_id('-') }} as snapshot_row_id,
         _file_sha256 as file_sha256,
         _source_file as source_file,
         {{ clean_text('agency') }} as agency_name,

@@ -6,7 +6,7 @@ source as (
 
 renamed as (
     select
-        substr(_file_sha256, 1, 16) || ':' || cast(_row_number as {{ dbt.type_string() }}) as pending_row_id,
+        {{ row_id() }} as pending_row_id,
         substr(_file_sha256, 1, 16) as publication_id,
         _file_sha256 as file_sha256,
         _source_file as source_file,

@@ -1,5 +1,5 @@
 """Agreement history on the synthetic sample: the marts agree with the scenario the sample was
-generated from (ingest/sample/ice_sheets.py). Every expected number is derived from the scenario's
+generated from (tools/sample/ice_sheets.py). Every expected number is derived from the scenario's
 Python data, none is written here."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.sample import ice_sheets as scenario
+from tools.sample import ice_sheets as scenario
 
 
 @pytest.fixture(scope="session")
@@ -124,4 +124,4 @@ def test_pending_transitions_match_scenario(sample_warehouse):
 
 
 def test_qa_checks_pass_on_sample(sample_warehouse):
-    assert _q(sample_warehouse, "select count(*) from intermediate.int_qa__agreements where status = 'fail'")[0][0] == 0
+    assert _q(sample_warehouse, "select count(*) from marts.rpt_qa_summary where status = 'fail'")[0][0] == 0

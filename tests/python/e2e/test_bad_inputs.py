@@ -36,7 +36,7 @@ from warehouse_support import (
 from xlsx_fixtures import HEADER_7, HEADER_8, HEADER_PENDING, row8, write_sheet
 
 from ingest.cli import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, EXIT_WAREHOUSE, main
-from ingest.sample.xlsx_writer import SheetSpec, build_workbook
+from tools.sample.xlsx_writer import SheetSpec, build_workbook
 
 BAD_DIR = "ice_287g_sheets/2026-04-30"
 NAME = "participatingAgencies04302026am.xlsx"
@@ -554,16 +554,16 @@ def test_missing_or_empty_raw_dir_exits_2(fresh, capsys, tmp_path):
 
 
 # --- cases of sources other branches add: they run once the source is registered ----------------
-# Each takes a file of that source from its own sample writer (ingest.sample.generate), breaks it the
+# Each takes a file of that source from its own sample writer (tools.sample.generate), breaks it the
 # way the issue lists, and asserts the behaviour every source must have.
 
 
 def _sample_text_file(tmp_path: Path, names: tuple[str, ...], want: Callable[[str], bool]) -> tuple[Path, str]:
     """A delimited sample file of one of these sources whose text satisfies ``want``; when the sample has
     none any more, the test fails (its fixture must follow the source), it never skips."""
-    from ingest.sample import generate
     from ingest.sources import all_sources
     from ingest.sources.base import FileInfo
+    from tools.sample import generate
 
     dest = tmp_path / "generated"
     sources = [s for s in all_sources() if s.name in names]
@@ -1220,7 +1220,7 @@ CONTROL = __import__("re").compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def _hostile_sheet(path: Path) -> None:
     from xml.sax.saxutils import escape as xml_escape
 
-    from ingest.sample.xlsx_writer import Cell
+    from tools.sample.xlsx_writer import Cell
 
     # text cells (openpyxl would store "=..." as a formula), placed by name into the shared strings
     escaped = {f"Formula Placeholder {i}": xml_escape(name) for i, name in enumerate(FORMULA_NAMES)}

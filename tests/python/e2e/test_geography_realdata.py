@@ -18,7 +18,7 @@ GEOGRAPHY_MARTS = " ".join(
         "+rpt_state_participation",
         "+rpt_texas_sb8_compliance",
         "+rpt_geography_unmatched",
-        "+int_qa__geography",
+        "+path:models/qa/geography",
     ]
 )
 

@@ -1,6 +1,6 @@
 """Payments marts on the synthetic sample: matching, anomalies, reconciliation, reported shapes.
 
-Expectations come from the sample scenario (``ingest.sample.ledger.LINES`` and the ICE scenario), never
+Expectations come from the sample scenario (``tools.sample.ledger.LINES`` and the ICE scenario), never
 from hard-coded answers. Reads the session's built sample warehouse (the `built_sample_warehouse`
 fixture: the one `make test` has just built, or one built once for the session).
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.sample import ice_sheets as S
-from ingest.sample import ledger as L
 from ingest.sources.base import sha256_file
+from tools.sample import ice_sheets as S
+from tools.sample import ledger as L
 
 REPO = Path(__file__).resolve().parents[3]
 MARTS = (
@@ -161,5 +161,5 @@ def test_funding_summary_counts_agencies_paid_and_with_agreements(con) -> None:
 
 
 def test_qa_checks_pass(con) -> None:
-    rows = con.execute("select check_name, status from intermediate.int_qa__payments").fetchall()
+    rows = con.execute("select check_name, status from marts.rpt_qa_summary where scope = 'payments'").fetchall()
     assert rows and all(status in ("pass", "info") for _, status in rows)

@@ -46,7 +46,7 @@ AGENCY_TYPE_WORDS = {
     "STATE AGENCY": "State Agency",
     "STATE": "State Agency",
 }
-# values a reviewed rule (normalize.sql variants, seeds/ice/state_name_fixes.csv) already knows: a
+# values a reviewed rule (seeds/ice/value_vocabulary.csv variants, seeds/ice/state_name_fixes.csv) already knows: a
 # misspelling equal to one would be resolved by that rule, not the fuzzy one
 REVIEWED = {"WARRANT SERVICES OFFICER", "WARRANT SERVICE OFFICE", "WARRANT SERVICES OFFICE", "WARRANT SERVICE OFFICERS"}
 REVIEWED |= {"MUNCIPALITY", "PENNSLYVANIA", "WEST VIRIGINIA", "UTAHJ", "DELAWARE"}

@@ -14,9 +14,9 @@ from ingest.errors import IngestError
 from ingest.person_key import load_or_create_key
 from ingest.pipeline import ingest_dir
 from ingest.publish import DENY_COLUMNS, PublishError, publish
-from ingest.sample import arrests as S
 from ingest.sources.arrests import Arrests
 from ingest.sources.base import FileInfo
+from tools.sample import arrests as S
 
 REAL = "ice_arrests/uwchr_lesa_fy2019/EROArrests_FY2019.csv.gz"
 

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from ingest.pipeline import ingest_dir
-from ingest.sample import census as C
-from ingest.sample import generate
 from ingest.sources.census import GAZ_PLACE_COLUMNS, KINDS, PEP_COLUMNS, classify
+from tools.sample import census as C
+from tools.sample import generate
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE_CENSUS = REPO / "data" / "sample" / C.CENSUS_DIR
@@ -35,7 +35,7 @@ def sample_con(tmp_path_factory):
 
 
 def test_committed_census_sample_matches_fresh_generation(tmp_path):
-    """If this fails, regenerate: `python -m ingest.sample data/sample`."""
+    """If this fails, regenerate: `python -m tools.sample data/sample`."""
     generate(tmp_path)
     fresh = {
         p.relative_to(tmp_path / C.CENSUS_DIR).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -90,6 +90,32 @@ def test_pep_is_decoded_as_latin1(sample_con):
     assert names == ["Do\u00f1a Ana County"]
     raw = (SAMPLE_CENSUS / "pep_v2024_county" / "co-est2024-alldata.csv").read_bytes()
     assert b"Do\xf1a Ana" in raw  # really Latin-1 on disk, not UTF-8
+
+
+def test_latin1_pep_file_lands_decoded_never_quarantined(tmp_path):
+    """A Latin-1 PEP file (its published encoding) with more non-ASCII names than the sample's one *lands*
+    — status loaded, no rejection, every name decoded — it is not quarantined (nor mangled as UTF-8)."""
+    source = SAMPLE_CENSUS / "pep_v2024_county" / "co-est2024-alldata.csv"
+    text = source.read_bytes().decode("latin-1")
+    assert "Doña Ana County" in text
+    names = ["Añasco Municipio", "Bayamón Municipio", "Doña Ana County"]
+    lines = text.split("\n")
+    ctyname = PEP_COLUMNS.index("CTYNAME")
+    county_lines = [i for i, line in enumerate(lines[1:], start=1) if line and line.split(",")[0] == "050"]
+    for i, name in zip(county_lines[:2], names[:2], strict=True):  # two more counties renamed, still Latin-1
+        cells = lines[i].split(",")
+        cells[ctyname] = name
+        lines[i] = ",".join(cells)
+    raw = tmp_path / "raw" / "pep_latin1"
+    raw.mkdir(parents=True)
+    (raw / source.name).write_bytes("\n".join(lines).encode("latin-1"))
+    summary, con = _ingest(raw.parent, tmp_path)
+    assert [(o.path, o.status) for o in summary.outcomes] == [(f"pep_latin1/{source.name}", "loaded")]
+    assert summary.rejected == []
+    landed = {r[0] for r in con.execute('select "CTYNAME" from raw.census_pep_county').fetchall()}
+    assert set(names) <= landed
+    assert not any("Ã" in n for n in landed)  # decoded as Latin-1, not read as UTF-8 bytes
+    assert con.execute("select count(*) from raw.load_rejections").fetchone()[0] == 0
 
 
 def _copy_sample(tmp_path: Path) -> Path:

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from ingest.pipeline import ingest_dir
-from ingest.sample import ledger as sample_ledger
+from tools.sample import ledger as sample_ledger
 
 CANONICAL_HEADER = list(sample_ledger.HEADER)
 

@@ -1,4 +1,4 @@
-"""Tests for the SYNTHETIC sample-data generator (ingest/sample)."""
+"""Tests for the SYNTHETIC sample-data generator (tools/sample)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ingest.sample import generate
-from ingest.sample import ice_sheets as S
+from tools.sample import generate
+from tools.sample import ice_sheets as S
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "data" / "sample"
@@ -46,7 +46,7 @@ def test_generation_is_byte_identical(generated, tmp_path):
 
 
 def test_committed_sample_matches_fresh_generation(generated):
-    """If this fails, run `ice287g sample --dest data/sample` (or `python -m ingest.sample data/sample`)."""
+    """If this fails, run `ice287g sample --dest data/sample` (or `python -m tools.sample data/sample`)."""
     committed = SAMPLE / S.SHEETS_DIR
     assert committed.is_dir(), "data/sample/ice_287g_sheets is missing"
     assert _digests(committed) == _digests(generated / S.SHEETS_DIR)
@@ -121,3 +121,53 @@ def test_scenario_is_consistent():
         and max(S.AGREEMENT_BY_KEY[k].signed for k in p.agreement_keys) > p.file_name_date
         for p in S.PUBLICATIONS
     )
+
+
+def _all_digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "README.md"
+    }
+
+
+def test_every_committed_sample_file_matches_its_generator(generated):
+    """Every committed file under data/sample/ (ICE sheets, ledger, arrests, census; README.md is written by
+    hand) is exactly what the generator writes, and the generator writes no file that is not committed.
+    If this fails, run `make sample` and review `git diff data/sample`."""
+    committed, fresh = _all_digests(SAMPLE), _all_digests(generated)
+    assert sorted(committed) == sorted(fresh)
+    assert {p.split("/")[0] for p in committed} >= {"arrests", "census", "ice_287g_sheets", "ledger"}
+    assert [p for p in committed if committed[p] != fresh[p]] == []
+
+
+def test_committed_arrests_sample_matches_its_generator(generated):
+    """The arrests folder in particular (it had no check of its own): every file, byte for byte."""
+    arrests = {p: d for p, d in _all_digests(SAMPLE).items() if p.startswith("arrests/")}
+    assert len(arrests) >= 5
+    assert arrests == {p: d for p, d in _all_digests(generated).items() if p.startswith("arrests/")}
+
+
+def test_sample_headers_come_from_the_readers():
+    """The generator writes the header lists the readers recognise (imported, not repeated)."""
+    from ingest.sources import arrests as A
+    from ingest.sources.ice_sheets import LAYOUTS
+    from tools.sample import arrests as SA
+    from tools.sample import ledger as SL
+
+    assert A.LESA.headers == SA.LESA_HEADER and A.DDP_2025.headers == SA.DDP_2025_HEADER
+    assert A.DDP_EARLY.headers == SA.DDP_EARLY_HEADER
+    assert set(S.PARTICIPATING_COLUMNS.values()) <= set(LAYOUTS)
+    assert SL.HEADER[0] == "payee_name" and "amount_usd" in SL.HEADER
+
+
+def test_sample_command_without_the_generator_says_where_it_lives(tmp_path, monkeypatch, capsys):
+    """Installed from a wheel (no tools/sample/ beside the package), `ice287g sample` fails with a clear message."""
+    import ingest.project
+    from ingest import cli
+
+    monkeypatch.setattr(ingest.project, "project_dir", lambda: tmp_path)
+    code = cli.main(["sample", "--dest", str(tmp_path / "out")])
+    assert code == cli.EXIT_USAGE
+    assert "sample generator (tools/sample/) is not here" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

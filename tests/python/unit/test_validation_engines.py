@@ -64,7 +64,7 @@ def test_native_checks_equal_gx_on_messy_participating_sheets(layout, monkeypatc
     reference, native, calls = _both(spec, frames, monkeypatch)
     assert native == reference
     assert calls == []  # GX was not run
-    assert any(not r["success"] for r in native[1])  # the messy file did fail something
+    assert any(not r.success for r in native[1])  # the messy file did fail something
 
 
 def test_native_checks_equal_gx_on_the_generic_suite(monkeypatch):
@@ -74,8 +74,8 @@ def test_native_checks_equal_gx_on_the_generic_suite(monkeypatch):
     reference, native, calls = _both(spec, frames, monkeypatch)
     assert native == reference
     assert calls == []
-    assert [r["success"] for r in native[1]] == [False, True]
-    assert [r["success"] for r in native[2]] == [True, False]
+    assert [r.success for r in native[1]] == [False, True]
+    assert [r.success for r in native[2]] == [True, False]
 
 
 def test_an_expectation_the_native_checks_do_not_cover_goes_to_gx(monkeypatch):
