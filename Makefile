@@ -7,7 +7,8 @@ RAW_DIR ?= data/sample
 WAREHOUSE_DIR ?= warehouse
 TEST_WAREHOUSE_DIR ?= warehouse/test
 PYTEST_ARGS ?=
-# pytest-xdist workers for `make test` (tests/python/conftest.py groups the tests that share a warehouse)
+# pytest-xdist workers for `make test`: each test module runs whole on one worker (--dist loadfile), and
+# the session-wide warehouses are built once for all workers (tests/python/conftest.py, shared_build)
 TEST_WORKERS ?= 2
 
 .PHONY: build test test-fast lint sample venv clean bench docs browser
@@ -47,7 +48,7 @@ browser:
 test: $(VENV)/.installed browser
 	rm -rf $(TEST_WAREHOUSE_DIR)
 	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict --unit-tests
-	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The quick loop: unit tests, then one sample build (dbt build + tests) and the tests that read it.
 test-fast: $(VENV)/.installed

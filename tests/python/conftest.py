@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,25 +26,35 @@ TIERS = ("unit", "integration", "e2e")
 os.environ.setdefault("ICE287G_DBT_DOCS", "0")
 
 
-# Modules whose tests read one session-wide warehouse run on one pytest-xdist worker, so it is built once.
-SHARED_GROUPS = {"built_real_warehouse": "realdata"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc.
-
-    For `pytest -n N --dist loadgroup` (make test): unit tests are spread one by one; every integration
-    and e2e module runs whole on one worker (its module fixtures, e.g. a built warehouse, are built
-    once), and modules that read a session-wide warehouse (SHARED_GROUPS) share a worker with each other.
-    """
+    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
         if parts and parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
-        if parts and parts[0] != "unit" and not any(item.iter_markers("xdist_group")):
-            shared = [g for f, g in SHARED_GROUPS.items() if f in getattr(item, "fixturenames", ())]
-            item.add_marker(pytest.mark.xdist_group(shared[0] if shared else Path(parts[-1]).stem))
+
+
+@contextmanager
+def shared_build(tmp_path_factory, name: str):
+    """A folder for a session-wide warehouse that is built once even under pytest-xdist (make test runs
+    `-n 2 --dist loadfile`: each module on one worker, so module fixtures are built once): the workers
+    share their parent temp folder, the first one builds under a file lock and marks it done, the others
+    wait and reuse it. Yields (folder, built): build into folder when built is False."""
+    from filelock import FileLock
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield tmp_path_factory.mktemp(name), False
+        return
+    root = tmp_path_factory.getbasetemp().parent  # pytest-<n>/, shared by popen-gw0, popen-gw1, ...
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if done.exists():
+            yield folder, True
+            return
+        shutil.rmtree(folder, ignore_errors=True)  # a half-built folder of a worker that failed
+        folder.mkdir()
+        yield folder, False
+        done.touch()
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +87,14 @@ def built_sample_warehouse(tmp_path_factory) -> Path:
     prebuilt = prebuilt_warehouse(os.environ.get("ICE287G_TEST_BUILT_WAREHOUSE"))
     if prebuilt is not None:
         return prebuilt
-    root = tmp_path_factory.mktemp("built")
-    raw = copy_raw(root / "raw")
-    warehouse = root / "wh"
-    result = run_cli(
-        "build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict", ICE287G_DBT_DOCS="1"
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with shared_build(tmp_path_factory, "built") as (root, built):
+        warehouse = root / "wh"
+        if not built:
+            raw = copy_raw(root / "raw")
+            result = run_cli(
+                "build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict", ICE287G_DBT_DOCS="1"
+            )
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return warehouse
 
 
@@ -92,11 +105,12 @@ def built_real_warehouse(realdata: Path, tmp_path_factory) -> Path:
     from ingest.pipeline import ingest_dir
     from ingest.project import run_dbt
 
-    wh = tmp_path_factory.mktemp("real_wh")
-    summary = ingest_dir(realdata, wh / "work.duckdb")
-    assert not summary.rejected, [o.detail for o in summary.rejected]
-    result = run_dbt(["build"], wh)
-    assert result.ok, result.failures
+    with shared_build(tmp_path_factory, "real_wh") as (wh, built):
+        if not built:
+            summary = ingest_dir(realdata, wh / "work.duckdb")
+            assert not summary.rejected, [o.detail for o in summary.rejected]
+            result = run_dbt(["build"], wh)
+            assert result.ok, result.failures
     return wh
 
 

@@ -31,13 +31,7 @@ def _held_back_sheet(full_marts: Path, which: str) -> tuple[str, int]:
     return pubs[-1] if which == "newest" else pubs[len(pubs) // 2]
 
 
-@pytest.mark.parametrize(
-    "which",
-    [
-        pytest.param("newest", marks=pytest.mark.xdist_group("incremental_newest")),
-        pytest.param("late", marks=pytest.mark.xdist_group("incremental_late")),
-    ],
-)
+@pytest.mark.parametrize("which", ["newest", "late"])
 def test_new_sheet_build_is_incremental_and_equals_a_full_rebuild(which, built_sample_warehouse, tmp_path):
     full = built_sample_warehouse / "marts.duckdb"
     source_file, seq = _held_back_sheet(full, which)
