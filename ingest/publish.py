@@ -185,10 +185,34 @@ def _dbt_docs(warehouse_dir: Path) -> Path | None:
 
     if os.environ.get("ICE287G_DBT_DOCS", "1") == "0":
         return None
-
-    result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
     page = warehouse_dir / "dbt_target" / "static_index.html"
-    return page if result.ok and page.exists() else None
+    key_file = page.with_suffix(".key")
+    key = _docs_key(warehouse_dir)
+    if page.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == key:
+        return page  # same project, same relations and column types: the page dbt wrote last time is this one
+    result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
+    if not (result.ok and page.exists()):
+        return None
+    key_file.write_text(key, encoding="utf-8")
+    return page
+
+
+def _docs_key(warehouse_dir: Path) -> str:
+    """What dbt's docs page is made of: the project (models, macros, seeds, settings) and the catalog
+    (every relation's columns and types in the work file). A new sheet changes neither."""
+    import hashlib
+
+    from ingest.project import project_fingerprint
+
+    con = duckdb.connect(str(warehouse_dir / "work.duckdb"), read_only=True)
+    try:
+        columns = con.execute(
+            "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database() order by all"
+        ).fetchall()
+    finally:
+        con.close()
+    return hashlib.sha256(f"{project_fingerprint()}\n{columns!r}".encode()).hexdigest()
 
 
 def _make_read_only(folder: Path) -> None:
