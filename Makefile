@@ -51,11 +51,13 @@ test: $(VENV)/.installed browser
 	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The quick loop: unit tests, then one sample build (dbt build + tests) and the tests that read it.
+# The unit tests run while the sample builds (they need no warehouse); their output follows the build's.
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m unit $(PYTEST_ARGS)
-	rm -rf $(TEST_WAREHOUSE_DIR)
-	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict
-	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -q -m "integration and not realdata" $(PYTEST_ARGS)
+	rm -rf $(TEST_WAREHOUSE_DIR) && mkdir -p $(dir $(TEST_WAREHOUSE_DIR))
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m unit $(PYTEST_ARGS) > $(TEST_WAREHOUSE_DIR).unit.log 2>&1 & unit=$$!; \
+	$(BIN)/ice287g build --raw-dir data/sample --warehouse-dir $(TEST_WAREHOUSE_DIR) --strict; built=$$?; \
+	wait $$unit; passed=$$?; cat $(TEST_WAREHOUSE_DIR).unit.log; test $$built -eq 0 && test $$passed -eq 0
+	ICE287G_TEST_BUILT_WAREHOUSE=$(TEST_WAREHOUSE_DIR) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "integration and not realdata" $(PYTEST_ARGS)
 
 # Needs no built warehouse: the architecture check runs its own `dbt parse` (target/lint/), and
 # sqlfluff's dbt templater only compiles, against an empty scratch work file in target/lint/.
