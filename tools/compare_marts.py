@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.sql import quote_ident, quote_literal
+
 # (schema, table) -> columns whose values depend on the run, not on the data or the logic.
 # (schema, table) -> {column: why it differs between two builds of the same raw files}
 RUN_DEPENDENT_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
@@ -52,20 +54,16 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
     ).fetchall()
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _rows_sql(db: str, schema: str, table: str, columns: list[str], where: str = "") -> str:
-    cols = ", ".join(_q(c) for c in columns)
-    return f"select {cols} from {db}.{_q(schema)}.{_q(table)} {where}"
+    cols = ", ".join(quote_ident(c) for c in columns)
+    return f"select {cols} from {db}.{quote_ident(schema)}.{quote_ident(table)} {where}"
 
 
 def compare(before: Path, after: Path, samples: int = 5, expect_new: tuple[str, ...] = ()) -> list[str]:
     """Differences between the two files, as report lines (empty when identical)."""
     con = duckdb.connect()
-    con.execute(f"attach '{str(before).replace(chr(39), chr(39) * 2)}' as before_db (read_only)")
-    con.execute(f"attach '{str(after).replace(chr(39), chr(39) * 2)}' as after_db (read_only)")
+    con.execute(f"attach {quote_literal(str(before))} as before_db (read_only)")
+    con.execute(f"attach {quote_literal(str(after))} as after_db (read_only)")
     problems: list[str] = []
     tables_before = set(_tables(con, "before_db"))
     tables_after = set(_tables(con, "after_db"))
@@ -87,7 +85,7 @@ def compare(before: Path, after: Path, samples: int = 5, expect_new: tuple[str, 
         columns = [c for c, _ in cols_before if c not in skip]
         where = ""
         if (schema, table) == ("main", "build_info"):
-            keys = ", ".join("'" + k + "'" for k in RUN_DEPENDENT_BUILD_INFO_KEYS)
+            keys = ", ".join(quote_literal(k) for k in RUN_DEPENDENT_BUILD_INFO_KEYS)
             where = f"where key not in ({keys})"
         sql_b = _rows_sql("before_db", schema, table, columns, where)
         sql_a = _rows_sql("after_db", schema, table, columns, where)
@@ -122,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     problems = compare(args.before.resolve(), args.after.resolve(), args.samples, tuple(args.expect_new))
     con = duckdb.connect()
-    con.execute(f"attach '{str(args.after.resolve()).replace(chr(39), chr(39) * 2)}' as after_db (read_only)")
+    con.execute(f"attach {quote_literal(str(args.after.resolve()))} as after_db (read_only)")
     n_tables = len(_tables(con, "after_db"))
     con.close()
     for (schema, table), cols in RUN_DEPENDENT_COLUMNS.items():
