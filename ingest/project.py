@@ -55,6 +55,17 @@ def parse_cache_dir() -> Path:
     return project_dir() / "target" / "parse_cache"
 
 
+PARSE_ROOT = "partial_parse.root"
+
+
+def _forget_foreign_parse(target_path: Path) -> None:
+    """Drop a warehouse's parse made from another checkout (a warehouse copied or the checkout moved): dbt's
+    partial parse checks the files' contents, not where they are, and would reuse that checkout's paths."""
+    mine, root = target_path / PARSE_CACHE, target_path / PARSE_ROOT
+    if mine.exists() and (not root.exists() or root.read_text(encoding="utf-8") != str(project_dir())):
+        mine.unlink()
+
+
 def _seed_parse_cache(target_path: Path, key: str) -> None:
     """Give a warehouse without a parse of its own the project's latest one (dbt checks it and re-parses
     only the files that changed, or everything when the project's state differs)."""
@@ -112,6 +123,7 @@ def run_dbt(
         "--log-path",
         str(warehouse_dir.resolve() / target_dir.replace("target", "logs")),
     ]
+    _forget_foreign_parse(target_path)
     _seed_parse_cache(target_path, target_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
@@ -127,6 +139,8 @@ def run_dbt(
         if on_line:
             on_line(line.rstrip("\n"))
     returncode = proc.wait()
+    if (target_path / PARSE_CACHE).exists():
+        (target_path / PARSE_ROOT).write_text(str(proj), encoding="utf-8")  # whose parse this is
     _save_parse_cache(target_path, target_dir)
     result = DbtResult(returncode)
     run_results = target_path / "run_results.json"
