@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from bad_input_fixtures import UNSAFE_TARGETS, agency_rows, ledger_text, no_traceback, rezip
 from warehouse_support import (
     Publication,
     copy_raw,
@@ -30,10 +31,9 @@ from warehouse_support import (
     query,
     rejections,
     rows_from_file,
-    run_cli,
     sha256,
 )
-from xlsx_fixtures import HEADER_7, HEADER_8, HEADER_PENDING, row8, write_sheet
+from xlsx_fixtures import HEADER_8, HEADER_PENDING, row8, write_sheet
 
 from ingest.cli import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, EXIT_WAREHOUSE, main
 from tools.sample.xlsx_writer import SheetSpec, build_workbook
@@ -42,33 +42,10 @@ BAD_DIR = "ice_287g_sheets/2026-04-30"
 NAME = "participatingAgencies04302026am.xlsx"
 
 
-def _rows(n: int = 3, **overrides) -> list[list]:
-    return [
-        row8(f"Bad Case Agency {i}", signed=dt.date(2025, 3, 1) + dt.timedelta(days=i), **overrides) for i in range(n)
-    ]
-
-
 def _xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
     buf = io.BytesIO()
     build_workbook(SheetSpec(sheet_name="Sheet1", rows=[header, *rows])).save(buf)
     return buf.getvalue()
-
-
-def _rezip(
-    data: bytes,
-    *,
-    replace: dict[str, bytes] | None = None,
-    add: dict[str, bytes] | None = None,
-    compression: int = zipfile.ZIP_DEFLATED,
-) -> bytes:
-    """Copy an xlsx archive, replacing or adding members (for hostile-archive fixtures)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression) as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, (replace or {}).get(info.filename, src.read(info.filename)))
-        for name, payload in (add or {}).items():
-            dst.writestr(name, payload)
-    return out.getvalue()
 
 
 BOMB_DTD = (
@@ -118,15 +95,15 @@ def _truncated(raw: Path) -> bytes:
 
 def _late_header(path: Path) -> None:
     wb = build_workbook(
-        SheetSpec(sheet_name="Sheet1", rows=[[f"title line {i}"] for i in range(35)] + [HEADER_8, *_rows()])
+        SheetSpec(sheet_name="Sheet1", rows=[[f"title line {i}"] for i in range(35)] + [HEADER_8, *agency_rows()])
     )
     wb.save(path)
 
 
 def _two_ice_sheets(path: Path) -> None:
-    wb = build_workbook(SheetSpec(sheet_name="Sheet1", rows=[HEADER_8, *_rows()]))
+    wb = build_workbook(SheetSpec(sheet_name="Sheet1", rows=[HEADER_8, *agency_rows()]))
     second = wb.create_sheet("Sheet2")
-    for row in [HEADER_8, *_rows()]:
+    for row in [HEADER_8, *agency_rows()]:
         second.append([v.value if hasattr(v, "hyperlink") else v for v in row])
     wb.save(path)
 
@@ -142,7 +119,7 @@ def _duplicate_bad(raw: Path) -> list[Path]:
     return paths
 
 
-GOOD = _xlsx_bytes(HEADER_8, _rows())
+GOOD = _xlsx_bytes(HEADER_8, agency_rows())
 CFB_ENCRYPTED = (
     bytes.fromhex("d0cf11e0a1b11ae1")
     + bytes(504)
@@ -161,26 +138,26 @@ CASES: dict[str, Case] = {
     ),
     "password_protected": Case(_file(NAME, CFB_ENCRYPTED), ("password-protected",)),
     "macro_workbook_xlsm": Case(
-        _file(NAME.replace(".xlsx", ".xlsm"), _rezip(GOOD, add={"xl/vbaProject.bin": b"\0" * 64})),
+        _file(NAME.replace(".xlsx", ".xlsm"), rezip(GOOD, add={"xl/vbaProject.bin": b"\0" * 64})),
         ("macros",),
     ),
     "renamed_column": Case(
-        _sheet([*HEADER_8[:4], "PROGRAM TYPE", *HEADER_8[5:]], _rows()),
+        _sheet([*HEADER_8[:4], "PROGRAM TYPE", *HEADER_8[5:]], agency_rows()),
         ("unexpected column(s) ['PROGRAM TYPE']", "missing column(s) ['SUPPORT TYPE']"),
         row=1,
     ),
     "missing_column": Case(
-        _sheet([h for h in HEADER_8 if h != "COUNTY"], [r[:3] + r[4:] for r in _rows()]),
+        _sheet([h for h in HEADER_8 if h != "COUNTY"], [r[:3] + r[4:] for r in agency_rows()]),
         ("missing column(s) ['COUNTY']",),
         row=1,
     ),
     "extra_column": Case(
-        _sheet([*HEADER_8, "NOTES"], [[*r, "note"] for r in _rows()]),
+        _sheet([*HEADER_8, "NOTES"], [[*r, "note"] for r in agency_rows()]),
         ("unexpected column(s) ['NOTES']",),
         row=1,
     ),
     "value_without_header": Case(
-        _sheet(HEADER_8, [*_rows(2), [*row8("Stray"), None, "stray value"]]),
+        _sheet(HEADER_8, [*agency_rows(2), [*row8("Stray"), None, "stray value"]]),
         ("column without a header",),
         row=4,
         column="J",
@@ -191,7 +168,7 @@ CASES: dict[str, Case] = {
     "xml_bomb_in_workbook_xml": Case(
         _file(
             NAME,
-            _rezip(
+            rezip(
                 GOOD,
                 replace={"xl/workbook.xml": _with_dtd(zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml"))},
             ),
@@ -201,7 +178,7 @@ CASES: dict[str, Case] = {
     "xml_bomb_in_sheet_xml": Case(
         _file(
             NAME,
-            _rezip(
+            rezip(
                 GOOD,
                 replace={
                     "xl/worksheets/sheet1.xml": _with_dtd(
@@ -212,131 +189,18 @@ CASES: dict[str, Case] = {
         ),
         ("DTD/entities",),
     ),
-    "zip_bomb_member": Case(_file(NAME, _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)),
+    "zip_bomb_member": Case(_file(NAME, rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})), ("zip bomb",)),
     "zip_bomb_unnamed_file_not_skipped": Case(
-        _file("quarterly_report.xlsx", _rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})),
+        _file("quarterly_report.xlsx", rezip(GOOD, add={"xl/media/zeros.bin": b"\0" * (20 << 20)})),
         ("zip bomb",),
     ),
-    "path_traversal_member": Case(_file(NAME, _rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})), ("unsafe path",)),
-    "huge_row_count": Case(_sheet(HEADER_8, _rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}),
+    "path_traversal_member": Case(_file(NAME, rezip(GOOD, add={"../../../tmp/evil.txt": b"pwned"})), ("unsafe path",)),
+    "huge_row_count": Case(
+        _sheet(HEADER_8, agency_rows(80)), ("rows (limit 50)",), env={"ICE287G_MAX_SHEET_ROWS": "50"}
+    ),
     "name_with_quotes_and_sql": Case(_file(SQL_NAME, b"PK\x03\x04 truncated"), ("not a zip archive",)),
     "duplicate_of_bad_file_under_new_name": Case(_duplicate_bad, ("not a readable xlsx",)),
 }
-
-
-# --- ICE's values never quarantine (README "Three kinds of problem"): they land, are counted by a
-# warn expectation and are listed in marts.rpt_values_for_review. These were quarantine cases; each
-# keeps its assertions (expectation, row, column, what the message says), now on a landed file.
-
-
-@dataclass
-class ValueCase:
-    """One sheet with a value no rule knows: the warning it must raise and where it must be listed."""
-
-    header: list[str]
-    rows: list[list]
-    says: tuple[str, ...]  # (warn expectation, fragments of its observed value or examples)
-    row: int
-    column: str
-    review: tuple[str, str, str | None, str]  # column_name, value printed (stripped), resolved_to, method
-
-
-VALUE_CASES: dict[str, ValueCase] = {
-    "signed_free_text": ValueCase(  # a SIGNED column of text: most rows unreadable
-        HEADER_8,
-        [_rows(1)[0], *(row8(f"Text {i}", signed="pending signature") for i in range(3))],
-        ("signed_unparsed_rows", "1 of 4 rows present (25.0%)"),
-        row=3,
-        column="signed_date",
-        review=("signed", "pending signature", None, "placeholder"),
-    ),
-    "signed_out_of_bounds": ValueCase(
-        HEADER_8,
-        [row8(f"Old {i}", signed=dt.date(1980, 1, 2)) for i in range(3)],
-        ("signed_unparsed_rows", "0 of 3 rows present"),
-        row=2,
-        column="signed_date",
-        review=("signed", "1980-01-02", None, "placeholder"),
-    ),
-    "required_state_missing": ValueCase(
-        HEADER_8,
-        [*_rows(2), row8("No State", state="  ")],
-        ("state_missing_rows",),
-        row=4,
-        column="state",
-        review=("state", "", "XX", "placeholder"),
-    ),
-    "unknown_support_type": ValueCase(
-        HEADER_8,
-        [*_rows(2), row8("Odd Support", support="Jail Model")],
-        ("support_type_outside_vocabulary", "'Jail Model'"),
-        row=4,
-        column="support_type",
-        review=("support_type", "Jail Model", "Jail Enforcement Model", "keyword"),
-    ),
-    "unknown_agency_type": ValueCase(
-        HEADER_7,
-        [r[:7] for r in [row8("Odd Type", agency_type="Tribal"), *_rows(2)]],
-        ("agency_type_outside_vocabulary", "'Tribal'"),
-        row=2,
-        column="type",
-        review=("agency_type", "Tribal", None, "placeholder"),
-    ),
-}
-
-
-def _value_case_file(raw: Path, index: int, name: str) -> Path:
-    """Each case in its own dated folder (one participating sheet per date), all in one build."""
-    day = dt.date(2026, 5, 1) + dt.timedelta(days=index)
-    case = VALUE_CASES[name]
-    path = raw / "ice_287g_sheets" / day.isoformat() / f"participatingAgencies{day:%m%d%Y}am.xlsx"
-    return write_sheet(path, case.header, case.rows)
-
-
-@pytest.fixture(scope="module")
-def landed_values(built_sample_warehouse: Path, tmp_path_factory) -> tuple[Path, dict[str, Path], str, int]:
-    """One --strict build of the sample plus every ValueCase sheet: (warehouse, files, summary, exit code)."""
-    root = tmp_path_factory.mktemp("values")
-    warehouse = copy_warehouse(built_sample_warehouse, root / "wh")
-    raw = copy_raw(root / "raw")
-    files = {name: _value_case_file(raw, i, name) for i, name in enumerate(sorted(VALUE_CASES))}
-    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
-    return warehouse, files, " ".join((result.stdout + "\n" + result.stderr).split()), result.returncode
-
-
-@pytest.mark.parametrize("name", sorted(VALUE_CASES))
-def test_bad_value_lands_is_counted_and_listed_for_review(name, landed_values):
-    warehouse, files, text, rc = landed_values
-    case, path = VALUE_CASES[name], files[name]
-    assert rc == EXIT_OK, text[-2000:]  # even --strict: a value is never a reason to quarantine
-    work = warehouse / "work.duckdb"
-    assert path.name not in {Path(r["source_file"]).name for r in rejections(work)}
-    landed_rows = rows_from_file(work, sha256(path))
-    assert landed_rows["ice_participating_rows"] == len(case.rows) and landed_rows["load_manifest"] == 1  # all landed
-    expectation, *fragments = case.says
-    stored = query(
-        work,
-        "select success, landed, severity, column_name, observed, examples from raw.validation_results "
-        "where file_sha256 = ? and expectation = ?",
-        [sha256(path), expectation],
-    )
-    assert len(stored) == 1, stored
-    success, landed, severity, column_name, observed, examples = stored[0]
-    assert (success, landed, severity) == (False, True, "warn")
-    assert column_name == case.column and f"row {case.row}" in str(examples).split(",")[0], examples
-    for fragment in fragments:
-        assert fragment in f"{observed} {examples}"
-    assert f"counted {expectation}" in text  # the summary counts it
-    column, value, resolved_to, method = case.review
-    listed = query(
-        warehouse / "marts.duckdb",
-        "select trim(value_printed), resolved_to, method, n_rows, example_file from rpt_values_for_review "
-        "where source_table = 'ice_participating_rows' and column_name = ? and trim(value_printed) = ?",
-        [column, value],
-    )
-    assert listed, f"{column} {value!r} not in rpt_values_for_review"
-    assert {(v, r, m) for v, r, m, _n, _f in listed} == {(value, resolved_to, method)}
-    assert any(Path(f).name == path.name for *_, f in listed)
 
 
 @pytest.fixture
@@ -387,32 +251,6 @@ def test_bad_input_is_quarantined_and_publication_untouched(name, fresh, capsys,
     assert Publication.of(warehouse) == before
 
 
-def test_value_warning_reports_expectations_and_examples(fresh, capsys):
-    """A sheet with a value no rule knows lands (--strict passes): its results are stored (landed = true,
-    severity warn) with example rows, and the summary counts the warning."""
-    warehouse, raw, before = fresh
-    (bad,) = _sheet(HEADER_8, [*_rows(2), row8("Odd Support", support="Jail Model")])(raw)
-    rc, text = _build(capsys, raw, warehouse, "--strict")
-    assert rc == EXIT_OK, text[-2000:]
-    assert "Quarantined files" not in text
-    assert "counted support_type_outside_vocabulary" in text and "'Jail Model' x1" in text
-    results = query(
-        warehouse / "work.duckdb",
-        "select expectation, success, landed, severity from raw.validation_results "
-        "where file_sha256 = ? order by expectation",
-        [sha256(bad)],
-    )
-    assert ("support_type_outside_vocabulary", False, True, "warn") in results
-    assert ("state_missing_rows", True, True, "warn") in results
-    examples = query(
-        warehouse / "work.duckdb",
-        "select examples from raw.validation_results where file_sha256 = ? and expectation = ?",
-        [sha256(bad), "support_type_outside_vocabulary"],
-    )
-    assert "row 4: support_type = 'Jail Model'" in str(examples)
-    assert Publication.of(warehouse) != before  # published
-
-
 def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fresh, capsys):
     """Without --strict a quarantined file is reported (exit 3) and the rest is built and published."""
     warehouse, raw, before = fresh
@@ -427,35 +265,6 @@ def test_default_mode_warns_lands_the_good_files_and_publishes_same_content(fres
         k: v for k, v in previous.items() if k != "main.rpt_qa_summary"
     }
     assert query(warehouse / "marts.duckdb", "select count(*) from rpt_qa_summary where status = 'fail'") == [(0,)]
-
-
-def test_two_files_published_the_same_day_are_both_publications_in_order(fresh, capsys):
-    """ICE publishes am, mid and pm versions on one day: both files land and publish as publications of
-    one date, ordered by published_at (am before pm), and the order is total (README: publication dates).
-    (Round 1 failed the build here; issue 10 made several publications a day normal.)"""
-    warehouse, raw, before = fresh
-    folder = "ice_287g_sheets/2026-04-30"
-    write_sheet(raw / folder / "participatingAgencies04302026am.xlsx", HEADER_8, _rows(3))
-    write_sheet(raw / folder / "participatingAgencies04302026pm.xlsx", HEADER_8, _rows(4))
-    rc, text = _build(capsys, raw, warehouse)
-    assert rc == EXIT_OK, text[-2000:]
-    assert Publication.of(warehouse) != before
-    rows = query(
-        warehouse / "marts.duckdb",
-        "select file_name, published_date, published_at, publication_seq, is_latest from dim_publications "
-        "where kind = 'participating' and published_date = date '2026-04-30' order by publication_seq",
-    )
-    assert [r[0] for r in rows] == ["participatingAgencies04302026am.xlsx", "participatingAgencies04302026pm.xlsx"]
-    assert [r[2].hour for r in rows] == [9, 17]
-    assert rows[1][3] == rows[0][3] + 1 and rows[1][4] is True
-    qa = dict(
-        query(
-            warehouse / "marts.duckdb",
-            "select check_name, status from rpt_qa_summary where scope = 'participating' "
-            "and check_name in ('publication_order_total', 'days_with_several_publications')",
-        )
-    )
-    assert qa == {"publication_order_total": "pass", "days_with_several_publications": "info"}
 
 
 # --- quirks that are not errors: they land as printed and are counted -------------------------
@@ -478,7 +287,7 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
         [
             row8("Year Typo", signed=dt.date(5025, 7, 7)),
             row8("Typo Support", support="Warrant Services Officer "),
-            *_rows(2),
+            *agency_rows(2),
             row8("One Free Text", signed="to be signed"),
         ],
     )
@@ -496,7 +305,7 @@ def test_known_quirks_land_and_are_counted(fresh, capsys):
             ],
         )
     ).save(late)
-    sql_named = write_sheet(folder.parent / "2026-05-02" / SQL_NAME, HEADER_8, _rows(2))
+    sql_named = write_sheet(folder.parent / "2026-05-02" / SQL_NAME, HEADER_8, agency_rows(2))
     rc, text = _ingest(capsys, raw, warehouse)
     assert rc == EXIT_OK, text[-2000:]
     work = warehouse / "work.duckdb"
@@ -720,18 +529,6 @@ def test_pipe_file_written_with_commas_is_refused(fresh, capsys, tmp_path):
 # --- issue 12: hostile and odd inputs, one class per test (each with several members) -------------
 # The acceptance check tries other members of each class, so every test runs several variants.
 
-LEDGER_HEADER = (
-    "payee_name,state,payment_date,fiscal_year,category,amount_usd,certified_officer_count,document_id,description\n"
-)
-
-
-def _ledger_text(*lines: str) -> str:
-    return LEDGER_HEADER + "".join(line + "\n" for line in lines)
-
-
-def _no_traceback(text: str) -> None:
-    assert "Traceback" not in text and "MarkupError" not in text and "UnicodeEncodeError" not in text, text[-3000:]
-
 
 def _landed_files(work: Path) -> dict[str, int]:
     return dict(query(work, "select source_file, n_rows from raw.load_manifest"))
@@ -757,9 +554,9 @@ def test_paths_are_never_read_as_console_markup(fresh, capsys):
         path = raw / folder / f"[red]pendingAgencies{date:%m%d%Y}am.xlsx"
         path.write_bytes(b"PK\x03\x04 truncated [/]")
         bad.append(path)
-    later = write_sheet(raw / "zz_after" / "participatingAgencies06012026am.xlsx", HEADER_8, _rows(2))
+    later = write_sheet(raw / "zz_after" / "participatingAgencies06012026am.xlsx", HEADER_8, agency_rows(2))
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_QUARANTINED, text[-2000:]
     landed, rejected = _landed_files(warehouse / "work.duckdb"), _rejected(warehouse / "work.duckdb")
     for path in [*good, later]:
@@ -768,7 +565,7 @@ def test_paths_are_never_read_as_console_markup(fresh, capsys):
         rel = path.relative_to(raw).as_posix()
         assert rel in rejected and rel in text  # printed literally, markup and all
     rc, text = _build(capsys, raw, warehouse, "--strict", "--no-publish")  # build's error path prints them
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_FAILED and all(p.relative_to(raw).as_posix() in text for p in bad)
 
 
@@ -793,13 +590,13 @@ def test_file_names_that_are_not_utf8_land_under_an_escaped_name(fresh, capsys):
         )
         sheets.append(path)
         ledger = os.path.join(folder, b"payments_ledger_" + junk + b"%d.csv" % i)
-        Path(os.fsdecode(ledger)).write_text(_ledger_text(f"Odd Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,D{i},x"))
+        Path(os.fsdecode(ledger)).write_text(ledger_text(f"Odd Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,D{i},x"))
         ledgers.append(ledger)
     good = write_sheet(
-        raw / "ice_287g_sheets" / "2026-05-21" / "participatingAgencies05212026am.xlsx", HEADER_8, _rows(2)
+        raw / "ice_287g_sheets" / "2026-05-21" / "participatingAgencies05212026am.xlsx", HEADER_8, agency_rows(2)
     )
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_OK, text[-2000:]
     work = warehouse / "work.duckdb"
     landed, rejected = _landed_files(work), _rejected(work)
@@ -838,11 +635,11 @@ def test_bad_publication_dates_file_is_quarantined_not_a_crash(variant, fresh, c
     warehouse, raw, _ = fresh
     control = raw / "ice_287g_sheets" / "publication_dates.csv"
     _override_cases(raw)[variant](control)
-    sheet = write_sheet(raw / "ice_287g_sheets" / "participatingAgencies05302026am.xlsx", HEADER_8, _rows(2))
+    sheet = write_sheet(raw / "ice_287g_sheets" / "participatingAgencies05302026am.xlsx", HEADER_8, agency_rows(2))
     ledger = raw / "ledger" / "payments_ledger_extra.csv"
-    ledger.write_text(_ledger_text("Extra Payee,WY,2025-07-15,2025,vehicle,$1.00,,X1,x"))
+    ledger.write_text(ledger_text("Extra Payee,WY,2025-07-15,2025,vehicle,$1.00,,X1,x"))
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_QUARANTINED, text[-2000:]
     work = warehouse / "work.duckdb"
     rejected, landed = _rejected(work), _landed_files(work)
@@ -860,7 +657,7 @@ def test_publication_dates_in_hidden_folders_or_behind_links_are_never_applied(f
     the folder), and one reached through a linked folder is listed, not read."""
     warehouse, raw, _ = fresh
     folder = raw / "ice_287g_sheets" / "2026-06-02"
-    sheet = write_sheet(folder / "participatingAgencies06022026am.xlsx", HEADER_8, _rows(2))
+    sheet = write_sheet(folder / "participatingAgencies06022026am.xlsx", HEADER_8, agency_rows(2))
     for hidden in (raw / ".git" / "refs", folder / ".cache"):
         hidden.mkdir(parents=True)
         (hidden / "publication_dates.csv").write_text(f"file_sha256,published_date\n{sha256(sheet)},2020-01-01\n")
@@ -869,7 +666,7 @@ def test_publication_dates_in_hidden_folders_or_behind_links_are_never_applied(f
     (outside / "publication_dates.csv").write_text(f"file_sha256,published_date\n{sha256(sheet)},2020-01-02\n")
     (raw / "linked_controls").symlink_to(outside, target_is_directory=True)
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_OK, text[-2000:]
     assert query(
         warehouse / "work.duckdb",
@@ -879,25 +676,6 @@ def test_publication_dates_in_hidden_folders_or_behind_links_are_never_applied(f
     assert "linked_controls" in text and "symbolic link" in text
 
 
-UNSAFE_TARGETS = [
-    "javascript:alert(document.cookie)",
-    "JaVaScRiPt:alert(1)",
-    " javascript:alert(1)",
-    "java\tscript:alert(1)",
-    "vbscript:msgbox(1)",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "file:///etc/passwd",
-    "file://server/share/moa.pdf",
-    "\\\\server\\share\\moa.pdf",
-    "mailto:someone@example.com",
-    "#Sheet2!A1",
-    "https://nam12.safelinks.protection.outlook.com/?url=javascript%3Aalert(1)&data=x",
-    "https://nam12.safelinks.protection.outlook.com/?url=javascript:alert(1)&data=x",
-    "https://nam12.safelinks.protection.outlook.com/?url=file%3A%2F%2F%2Fetc%2Fpasswd&data=x",
-    "https://web.archive.org/web/2025/javascript:alert(1)",
-    "http://[::1",
-    "https://www.ice.gov/x\x00.pdf",
-]
 SAFE_TARGETS = {
     "https://www.ice.gov/doclib/287gMOA/a.pdf": "https://www.ice.gov/doclib/287gMOA/a.pdf",
     "HTTPS://WWW.ICE.GOV/A.PDF": "HTTPS://WWW.ICE.GOV/A.PDF",
@@ -973,12 +751,12 @@ def test_hostile_ledger_mapping_is_refused_quickly_by_name(variant, fresh, capsy
     folder = raw / "ledger_hostile"
     folder.mkdir()
     ledger = folder / "payments_ledger_hostile.csv"
-    ledger.write_text(_ledger_text("Hostile Payee,WY,2025-07-15,2025,vehicle,$1.00,,H1,x"))
+    ledger.write_text(ledger_text("Hostile Payee,WY,2025-07-15,2025,vehicle,$1.00,,H1,x"))
     (folder / "ledger_mapping.yaml").write_bytes(data)
     start = time.perf_counter()
     rc, text = _ingest(capsys, raw, warehouse)
     assert time.perf_counter() - start < 20
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_QUARANTINED, text[-2000:]
     stored = _rejected(warehouse / "work.duckdb")[ledger.relative_to(raw).as_posix()]
     assert "ledger_mapping.yaml" in stored["reason"] + text and says in stored["reason"], stored["reason"]
@@ -996,11 +774,11 @@ def test_linked_mapping_is_refused_not_followed(fresh, capsys, tmp_path):
         folder = raw / f"ledger_linked_{i}"
         folder.mkdir()
         ledger = folder / "payments_ledger.csv"
-        ledger.write_text(_ledger_text(f"Linked Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,L{i},x"))
+        ledger.write_text(ledger_text(f"Linked Payee {i},WY,2025-07-15,2025,vehicle,$1.00,,L{i},x"))
         (folder / "ledger_mapping.yaml").symlink_to(target)
         ledgers.append(ledger)
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     rejected = _rejected(warehouse / "work.duckdb")
     for ledger in ledgers:
         assert "symbolic link" in rejected[ledger.relative_to(raw).as_posix()]["reason"]
@@ -1011,7 +789,7 @@ def test_symlinked_data_files_are_listed_as_skipped_with_the_reason(fresh, capsy
     """Weak spot: links to a file, to a folder and dangling links are listed as skipped (not followed),
     never dropped silently."""
     warehouse, raw, _ = fresh
-    outside = write_sheet(tmp_path / "elsewhere" / "participatingAgencies06102026am.xlsx", HEADER_8, _rows(2))
+    outside = write_sheet(tmp_path / "elsewhere" / "participatingAgencies06102026am.xlsx", HEADER_8, agency_rows(2))
     links = {
         raw / "participatingAgencies06102026am.xlsx": outside,
         raw / "linked_folder": outside.parent,
@@ -1020,7 +798,7 @@ def test_symlinked_data_files_are_listed_as_skipped_with_the_reason(fresh, capsy
     for link, target in links.items():
         link.symlink_to(target)
     rc, text = _ingest(capsys, raw, warehouse)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_OK, text[-2000:]
     for link in links:
         assert f"skipped {link.name}: symbolic link" in text, text[-3000:]
@@ -1040,7 +818,7 @@ def test_ledger_with_quoted_line_breaks_lands_numbered_by_file_line(line_break, 
     the file line it starts on, also after the multi-line value."""
     warehouse, raw, _ = fresh
     ledger = raw / "ledger" / "payments_ledger_multiline.csv"
-    text = _ledger_text(
+    text = ledger_text(
         "First Payee,WY,2025-07-15,2025,vehicle,$1.00,,M1,plain",
         f'Second Payee,WY,2025-07-16,2025,vehicle,$2.00,,M2,"two{line_break}lines"',
         "Third Payee,WY,2025-07-17,2025,vehicle,$3.00,,M3,after",
@@ -1048,7 +826,7 @@ def test_ledger_with_quoted_line_breaks_lands_numbered_by_file_line(line_break, 
     )
     ledger.write_bytes(text.replace("\n", eol).encode())
     rc, out = _ingest(capsys, raw, warehouse)
-    _no_traceback(out)
+    no_traceback(out)
     assert rc == EXIT_OK, out[-2000:]
     rows = query(
         warehouse / "work.duckdb",
@@ -1082,7 +860,7 @@ def test_ledger_amounts_with_two_signs_or_too_large_are_rejected_with_the_reason
     """Weak spot: `--5` was read as -5.00 and an amount beyond DECIMAL(14,2) was "not a money value"."""
     warehouse, raw, _ = fresh
     ledger = raw / "ledger" / "payments_ledger_amounts.csv"
-    ledger.write_text(_ledger_text(f'Amount Payee,WY,2025-07-15,2025,vehicle,"{amount}",,A1,x'))
+    ledger.write_text(ledger_text(f'Amount Payee,WY,2025-07-15,2025,vehicle,"{amount}",,A1,x'))
     rc, out = _ingest(capsys, raw, warehouse)
     assert rc == EXIT_OK, out[-2000:]
     [(status, reason, amount_usd)] = query(
@@ -1107,9 +885,9 @@ def test_ledger_in_another_encoding_is_refused_naming_the_encoding(encode, says,
     """Weak spot: a UTF-16/32 ledger's message named NUL-filled headers; now it names the encoding."""
     warehouse, raw, _ = fresh
     ledger = raw / "ledger" / "payments_ledger_wide.csv"
-    ledger.write_bytes(encode(_ledger_text("Wide Payee,WY,2025-07-15,2025,vehicle,$1.00,,W1,x")))
+    ledger.write_bytes(encode(ledger_text("Wide Payee,WY,2025-07-15,2025,vehicle,$1.00,,W1,x")))
     rc, out = _ingest(capsys, raw, warehouse)
-    _no_traceback(out)
+    no_traceback(out)
     assert rc == EXIT_QUARANTINED, out[-2000:]
     reason = _rejected(warehouse / "work.duckdb")[ledger.relative_to(raw).as_posix()]["reason"]
     assert says in reason and "\x00" not in reason, reason
@@ -1122,7 +900,7 @@ def test_publish_into_a_warehouse_path_with_quotes(folder, built_sample_warehous
     rc = main(["publish", "--warehouse-dir", str(warehouse)])
     out = capsys.readouterr()
     text = out.out + out.err
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_OK, text[-2000:]
     assert query(warehouse / "marts.duckdb", "select count(*) from dim_publications")[0][0] > 0
     assert (warehouse / "exports" / "dim_publications.csv").exists()
@@ -1150,7 +928,7 @@ def test_a_second_writer_is_told_another_build_holds_the_warehouse(command, fres
     finally:
         holder.kill()
         holder.wait()
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_BUSY, text[-2000:]
     assert debug_rc == EXIT_BUSY and "Traceback" in debug and "another build holds this warehouse" in debug
     assert "another build holds this warehouse" in text and "the previous publication is untouched" in text
@@ -1180,13 +958,13 @@ def test_full_disk_ends_in_one_message_and_leaves_the_publication(command, fresh
     warehouse, raw, before = fresh
     work = warehouse / "work.duckdb"
     big = write_sheet(
-        raw / "ice_287g_sheets" / "2026-06-20" / "participatingAgencies06202026am.xlsx", HEADER_8, _rows(300)
+        raw / "ice_287g_sheets" / "2026-06-20" / "participatingAgencies06202026am.xlsx", HEADER_8, agency_rows(300)
     )
     manifest_before = query(work, "select count(*) from raw.load_manifest")
     args = [command, "--warehouse-dir", str(warehouse)] + (["--raw-dir", str(raw)] if command == "ingest" else [])
     result = _limited_run(args, max_file_bytes=work.stat().st_size if command == "ingest" else 64 * 1024)
     text = " ".join((result.stdout + result.stderr).split())
-    _no_traceback(text)
+    no_traceback(text)
     assert result.returncode == EXIT_WAREHOUSE, text[-3000:]
     assert "cannot write" in text and "the previous publication is untouched" in text
     assert Publication.of(warehouse) == before
@@ -1199,126 +977,6 @@ def test_full_disk_ends_in_one_message_and_leaves_the_publication(command, fresh
         assert set(landed.values()) == {0} and manifest == manifest_before[0][0]
 
 
-FORMULA_NAMES = [
-    '=HYPERLINK("http://evil.example/x","Click me")',
-    "+1+cmd|' /C calc'!A0 Sheriff",
-    "-2+3 Police Department",
-    "@SUM(1+1) Sheriff's Office",
-    "\t=1+2 Tab County Sheriff",
-    "\r=1+3 CR County Sheriff",
-    "＝1+4 Fullwidth Sheriff",
-]
-CONTROL_NAMES = {  # sharedStrings escapes (Excel writes control characters as _xHHHH_)
-    "Ansi Red County Sheriff": "_x001B_[31mAnsi Red_x001B_[0m County Sheriff",
-    "Nul Bell County Sheriff": "Nul_x0000_ Bell_x0007_ County Sheriff",
-    "Backspace County Sheriff": "Backspace_x0008__x0008_ County Sheriff",
-}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-CONTROL = __import__("re").compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _hostile_sheet(path: Path) -> None:
-    from xml.sax.saxutils import escape as xml_escape
-
-    from tools.sample.xlsx_writer import Cell
-
-    # text cells (openpyxl would store "=..." as a formula), placed by name into the shared strings
-    escaped = {f"Formula Placeholder {i}": xml_escape(name) for i, name in enumerate(FORMULA_NAMES)}
-    escaped = {k: v.replace("\t", "_x0009_").replace("\r", "_x000D_") for k, v in escaped.items()}
-    escaped.update(CONTROL_NAMES)
-    targets = [*UNSAFE_TARGETS[:6], UNSAFE_TARGETS[11]]
-    rows = [
-        row8(key, signed=dt.date(2025, 6, 1) + dt.timedelta(days=i), moa=Cell("link", hyperlink=target))
-        for i, (key, target) in enumerate(zip(list(escaped)[: len(targets)], targets, strict=True))
-    ]
-    rows += [row8(key, signed=dt.date(2025, 7, 1) + dt.timedelta(days=i)) for i, key in enumerate(CONTROL_NAMES)]
-    data = write_sheet(path, HEADER_8, rows).read_bytes()  # Excel-style shared strings
-    strings = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
-    for key, value in escaped.items():
-        strings = strings.replace(f">{key}<".encode(), f">{value}<".encode())
-    path.write_bytes(_rezip(data, replace={"xl/sharedStrings.xml": strings}))
-
-
-@pytest.mark.slow
-def test_hostile_values_land_as_printed_and_are_neutralised_where_published(fresh, capsys):
-    """Bugs 4, 5, 9 end to end: unsafe link schemes, formula-prefixed names and payees, and control
-    characters land in raw exactly as printed; the build passes; no published URL is anything but
-    http(s); no text cell of any CSV export starts a formula (numbers stay numbers) while marts.duckdb
-    and Parquet keep the true value; no published text holds a control character; every such cell is
-    listed in intermediate.int_review__unsafe_cells."""
-    import csv as csv_module
-
-    warehouse, raw, _ = fresh
-    sheet = raw / "ice_287g_sheets" / "2026-06-30" / "participatingAgencies06302026am.xlsx"
-    _hostile_sheet(sheet)
-    ledger = raw / "ledger" / "payments_ledger_hostile_values.csv"
-    ledger.write_text(
-        _ledger_text(
-            '"=HYPERLINK(""http://evil.example/x"",""Click me"")",WY,2025-07-15,2025,vehicle,"-$1,325.00",,=1+1,x',
-            '@SUM(A1) Payee,WY,2025-07-16,2025,vehicle,"$5.00",,+D2,"-refund"',
-            "\x1b[31mAnsi Payee\x1b[0m,WY,2025-07-17,2025,vehicle,$6.00,,D3,nul\x00here",
-        )
-    )
-    rc, text = _build(capsys, raw, warehouse, "--strict")
-    _no_traceback(text)
-    assert rc == EXIT_OK, text[-3000:]
-    work, marts = warehouse / "work.duckdb", warehouse / "marts.duckdb"
-    printed = {r[0] for r in query(work, "select law_enforcement_agency from raw.ice_participating_rows")}
-    assert set(FORMULA_NAMES) <= printed and "Nul\x00 Bell\x07 County Sheriff" in printed  # raw: as printed
-    urls = query(marts, "select moa_url from fct_agreements where moa_url is not null")
-    assert urls and all(u.startswith(("https://", "http://")) for (u,) in urls)
-    names = {r[0] for r in query(marts, "select agency_name from dim_agencies")}
-    assert '=HYPERLINK("http://evil.example/x","Click me")' in names  # the database keeps the true value
-    # control characters: stripped where staging cleans, visible symbols where a printed value is shown
-    assert {"␛[31mAnsi Red␛[0m County Sheriff", "Nul␀ Bell␇ County Sheriff"} <= names
-    tables = query(
-        marts,
-        "select c.table_name, c.column_name, c.data_type from duckdb_columns() as c "
-        "inner join duckdb_tables() as t using (database_name, schema_name, table_name) "
-        "where c.schema_name = 'main' and c.database_name = 'marts'",
-    )
-    text_columns: dict[str, set[str]] = {}
-    for table, column, data_type in tables:
-        if data_type == "VARCHAR":
-            text_columns.setdefault(table, set()).add(column)
-    for table, columns in text_columns.items():
-        for column in columns:
-            bad = query(
-                marts,
-                f'select "{column}" from "{table}" where regexp_matches("{column}", ?) limit 1',
-                [CONTROL.pattern],
-            )
-            assert not bad, (table, column, bad)
-        export = warehouse / "exports" / f"{table}.csv"
-        if table == "build_info":
-            continue
-        with open(export, newline="", encoding="utf-8") as fh:
-            for row in csv_module.DictReader(fh):
-                for column, value in row.items():
-                    if column in columns:
-                        assert not value.startswith(FORMULA_START), (table, column, value)
-    with open(warehouse / "exports" / "fct_payments.csv", newline="", encoding="utf-8") as fh:
-        amounts = [r["amount_usd"] for r in csv_module.DictReader(fh)]
-    assert "-1325.00" in amounts  # a number stays a number
-    parquet = warehouse / "exports" / "dim_agencies.parquet"
-    assert query(marts, f"select count(*) from read_parquet('{parquet}') where agency_name like '=HYPERLINK%'") == [
-        (1,)
-    ]
-    review = query(
-        work, "select method, column_name, value_printed, resolved_to from intermediate.int_review__unsafe_cells"
-    )
-    by_method: dict[str, list] = {}
-    for method, column, value, resolved in review:
-        by_method.setdefault(method, []).append((column, value, resolved))
-    assert {("moa_link_target", "javascript:alert(document.cookie)", None)} <= set(by_method["unsafe_url_scheme"])
-    assert len(by_method["unsafe_url_scheme"]) == 7
-    formula = {(c, v) for c, v, _ in by_method["formula_prefix"]}
-    assert ("law_enforcement_agency", FORMULA_NAMES[0]) in formula and ("document_id", "=1+1") in formula
-    assert ("payee_name", "@SUM(A1) Payee") in formula
-    control = {(c, r) for c, _, r in by_method["control_characters"]}
-    assert ("law_enforcement_agency", "Ansi Red County Sheriff") in control and ("payee_name", "Ansi Payee") in control
-
-
 def _chattr(flag: str, *paths: Path) -> bool:
     result = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
     return result.returncode == 0
@@ -1329,7 +987,9 @@ def test_read_only_warehouse_ends_in_one_message(command, fresh, capsys):
     """Weak spot: a warehouse that cannot be written (here: immutable files, which stop root too) ends
     ingest / publish with one line, exit 5 and "previous publication is untouched"."""
     warehouse, raw, before = fresh
-    write_sheet(raw / "ice_287g_sheets" / "2026-07-01" / "participatingAgencies07012026am.xlsx", HEADER_8, _rows())
+    write_sheet(
+        raw / "ice_287g_sheets" / "2026-07-01" / "participatingAgencies07012026am.xlsx", HEADER_8, agency_rows()
+    )
     frozen = [warehouse / "work.duckdb"] if command == "ingest" else [warehouse / "publications", warehouse]
     if not _chattr("+i", *frozen):
         pytest.skip("chattr +i is not available here (needs a filesystem with attributes and CAP_LINUX_IMMUTABLE)")
@@ -1340,7 +1000,7 @@ def test_read_only_warehouse_ends_in_one_message(command, fresh, capsys):
         text = " ".join((out.out + out.err).split())
     finally:
         _chattr("-i", *frozen)
-    _no_traceback(text)
+    no_traceback(text)
     assert rc == EXIT_WAREHOUSE, text[-2000:]
     assert "cannot" in text and "the previous publication is untouched" in text
     assert Publication.of(warehouse) == before
