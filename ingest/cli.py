@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail the build when any file is quarantined")
     p.add_argument("--no-publish", action="store_true", help="stop after dbt build")
     p.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every model from scratch and run every test (by default a build runs only the models "
+        "and tests downstream of the raw data that changed since the last successful build)",
+    )
+    p.add_argument(
         "--unit-tests",
         action="store_true",
         help="also run the dbt unit tests (they test the project's SQL, not the data; make test and CI run them)",
@@ -269,7 +275,7 @@ def cmd_ingest(args) -> int:
     return EXIT_OK
 
 
-def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
+def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False, full: bool = False):
     from ingest.faults import pause_point
     from ingest.project import dbt_build
 
@@ -290,7 +296,8 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False):
                 console.print(line, markup=False)
             status.update(_rich("dbt build: {}", line[-80:]))
 
-        return dbt_build(warehouse_dir, [] if unit_tests else ["--exclude-resource-type", "unit_test"], on_line=on_line)
+        args = [] if unit_tests else ["--exclude-resource-type", "unit_test"]
+        return dbt_build(warehouse_dir, args, on_line=on_line, full=full)
 
 
 @build_progress(console)
@@ -317,7 +324,9 @@ def cmd_build(args) -> int:
         return _build_postgres(args, start, t_ingest)
     stage("dbt build")
     t0 = time.perf_counter()
-    result = _dbt_build(args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False))
+    result = _dbt_build(
+        args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False), full=getattr(args, "full", False)
+    )
     t_dbt = time.perf_counter() - t0
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
     console.print(f"dbt build ({result.mode}): {counts or 'no results'} in {t_dbt:.1f}s")

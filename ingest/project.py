@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -177,32 +178,103 @@ def project_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def incremental_args(warehouse_dir: Path, target_dir: str = "dbt_target") -> list[str]:
-    """``[]`` when this warehouse's last successful build used the same project (its incremental models
-    only add the rows of new publications), else ``["--full-refresh"]`` (a changed rule rebuilds every row)."""
-    state = warehouse_dir / target_dir / PROJECT_STATE
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a DuckDB build runs: dbt arguments, why (printed as the build's mode), and the raw sources'
+    checksums it was planned against."""
+
+    args: list[str]
+    mode: str
+    skip: bool = False  # nothing to build: no raw source changed since the last successful build
+
+
+def _read_state(warehouse_dir: Path, target_dir: str) -> dict:
     try:
-        stored = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
-    except (OSError, ValueError, AttributeError):
-        stored = None
-    return [] if stored == project_fingerprint() else ["--full-refresh"]
+        stored = json.loads((warehouse_dir / target_dir / PROJECT_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
 
 
-def record_project_state(warehouse_dir: Path, target_dir: str = "dbt_target") -> None:
-    """After a successful build: the project its incremental models were built with."""
+def source_checksums(warehouse_dir: Path, target_dir: str = "dbt_target") -> dict[str, str] | None:
+    """Row count and an order-independent content hash of every dbt source's table in the work file, by
+    source name (``ice.ice_participating_rows``), from the sources of the warehouse's last dbt manifest;
+    None when there is no manifest to read them from. A table that does not exist is ``absent``."""
+    import duckdb
+
+    from ingest.sql import quote_ident
+
+    try:
+        manifest = json.loads((warehouse_dir / target_dir / "manifest.json").read_text(encoding="utf-8"))
+        nodes = manifest["sources"].values()
+        sources = {f"{n['source_name']}.{n['name']}": (n["schema"], n["identifier"]) for n in nodes}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    out: dict[str, str] = {}
+    con = duckdb.connect(str(warehouse_dir / "work.duckdb"), read_only=True)
+    try:
+        for name, (schema, table) in sorted(sources.items()):
+            relation = f"{quote_ident(schema)}.{quote_ident(table)}"
+            try:
+                n, digest = con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {relation} as t").fetchone()
+            except duckdb.CatalogException:
+                out[name] = "absent"
+                continue
+            out[name] = f"{n}:{digest}"
+    finally:
+        con.close()
+    return out
+
+
+def plan_build(warehouse_dir: Path, *, full: bool = False, target_dir: str = "dbt_target") -> BuildPlan:
+    """How much of the project a build must run on this warehouse.
+
+    In full (``--full-refresh``, every model and test) when asked, on a first build, or when the project
+    (models, macros, seeds, settings, dbt and DuckDB versions) differs from the last successful build's.
+    Otherwise only what the raw data changed since then needs: the models and tests downstream of each dbt
+    source whose table changed (``--select source:<name>+``; dbt's tests follow their models), with the
+    incremental models adding only new publications. Nothing, when no source changed. Everything else was
+    built and tested by that earlier build from the same inputs, so it is what a full rebuild would make.
+    """
+    state = _read_state(warehouse_dir, target_dir)
+    if full:
+        return BuildPlan(["--full-refresh"], "full: asked for (--full)")
+    if state.get("fingerprint") != project_fingerprint():
+        return BuildPlan(["--full-refresh"], "full: first build, or the project changed since the last")
+    before, now = state.get("sources"), source_checksums(warehouse_dir, target_dir)
+    if not isinstance(before, dict) or now is None:
+        return BuildPlan([], "incremental: every model (the last build did not record its raw sources)")
+    changed = sorted(name for name in now.keys() | before.keys() if now.get(name) != before.get(name))
+    if not changed:
+        return BuildPlan([], "nothing to build: no raw source changed since the last successful build", skip=True)
+    why = f"incremental: {len(changed)} of {len(now)} raw sources changed ({', '.join(changed)})"
+    return BuildPlan(["--select", *[f"source:{name}+" for name in changed]], why)
+
+
+def record_project_state(warehouse_dir: Path, target_dir: str = "dbt_target", *, tested: bool = True) -> None:
+    """After a successful build: the project its incremental models were built with and, when the build
+    ran the data tests, the checksums of the raw sources it built and tested (the next build's baseline)."""
     state = warehouse_dir / target_dir / PROJECT_STATE
     state.parent.mkdir(parents=True, exist_ok=True)
+    recorded: dict = {"fingerprint": project_fingerprint()}
+    if tested:
+        recorded["sources"] = source_checksums(warehouse_dir, target_dir)
     tmp = state.with_name(f".{PROJECT_STATE}.{os.getpid()}")
-    tmp.write_text(json.dumps({"fingerprint": project_fingerprint()}), encoding="utf-8")
+    tmp.write_text(json.dumps(recorded, sort_keys=True), encoding="utf-8")
     os.replace(tmp, state)
 
 
-def dbt_build(warehouse_dir: Path, args: list[str], *, on_line: Callable[[str], None] | None = None) -> DbtResult:
-    """``dbt build <args>`` on the DuckDB work file: incremental when the project is unchanged since this
-    warehouse's last successful build, in full otherwise (incremental_args); records the project on success."""
-    refresh = incremental_args(warehouse_dir)
-    result = run_dbt(["build", *args, *refresh], warehouse_dir, on_line=on_line)
-    result.mode = "full: first build, or the project changed since the last" if refresh else "incremental"
+def dbt_build(
+    warehouse_dir: Path, args: list[str], *, on_line: Callable[[str], None] | None = None, full: bool = False
+) -> DbtResult:
+    """``dbt build <args>`` on the DuckDB work file, as much of it as ``plan_build`` says (in full, only
+    what changed raw sources need, or nothing); records the project and the sources on success."""
+    plan = plan_build(warehouse_dir, full=full)
+    if plan.skip:
+        return DbtResult(0, mode=plan.mode)
+    result = run_dbt(["build", *args, *plan.args], warehouse_dir, on_line=on_line)
+    result.mode = plan.mode
     if result.ok:
-        record_project_state(warehouse_dir)
+        tested = not any(pair == ("--exclude-resource-type", "test") for pair in itertools.pairwise(args))
+        record_project_state(warehouse_dir, tested=tested)
     return result

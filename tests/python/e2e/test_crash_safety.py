@@ -169,8 +169,10 @@ def test_second_build_on_same_inputs_publishes_identical_contents(built_sample_w
     before = Publication.of(warehouse)
     first = mart_checksums(warehouse / "marts.duckdb")
     manifest = query(warehouse / "work.duckdb", "select * from raw.load_manifest order by file_sha256")
-    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
+    # --full: every model rebuilt from scratch and every test run (a build with no new data runs no dbt)
+    result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict", "--full")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "dbt build (full: asked for" in result.stdout, result.stdout[-2000:]
     assert query(warehouse / "work.duckdb", "select * from raw.load_manifest order by file_sha256") == manifest
     after = Publication.of(warehouse)
     assert after.target != before.target  # a new publication was swapped in ...
