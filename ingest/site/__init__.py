@@ -171,14 +171,21 @@ def load(con: duckdb.DuckDBPyConnection, database: str, schema: str = "main") ->
     return data
 
 
-def _series(daily, state: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
-    """Active agreements per day by support type, for the country (state None) or one state."""
-    totals: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
+def _series_by_state(daily) -> dict[str | None, dict[str, list[tuple[dt.date, float]]]]:
+    """Active agreements per day by support type, for the country (key None) and for every state (its
+    code), in one pass over the daily rows."""
+    totals: dict[str | None, dict[str, dict[dt.date, float]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(float))
+    )
     for state_code, support_type, day, n in daily:
-        if state is None or state_code == state:
-            totals[support_type][day] += n
-    order = [t for t in SUPPORT_TYPES if t in totals] + sorted(t for t in totals if t not in SUPPORT_TYPES)
-    return {t: sorted(totals[t].items()) for t in order}
+        totals[None][support_type][day] += n
+        if state_code is not None:
+            totals[state_code][support_type][day] += n
+    out = {}
+    for key, by_type in totals.items():
+        order = [t for t in SUPPORT_TYPES if t in by_type] + sorted(t for t in by_type if t not in SUPPORT_TYPES)
+        out[key] = {t: sorted(by_type[t].items()) for t in order}
+    return out
 
 
 def _place(agency: dict, centroids: dict[str, tuple[float, float]]) -> tuple[tuple[float, float] | None, str]:
@@ -364,8 +371,9 @@ def write_site(
         legend={"ban": "state bans 287(g)", "mandate": "state mandates 287(g)", "none": "no state policy"},
         links={s["state_code"]: f"state/{page_name(s['state_code'])}.html" for s in states_with},
     )
+    series = _series_by_state(data["daily"])
     over_time = svg.line_chart(
-        _series(data["daily"]),
+        series.get(None, {}),
         title="Active agreements over time by support type (rpt_active_agreements_daily)",
         y_label="active agreements",
     )
@@ -444,7 +452,7 @@ def write_site(
             root="../",
             state=state,
             agencies=agencies_of_state.get(code, []),
-            chart=svg.line_chart(_series(data["daily"], code), title=f"Active agreements in {code} over time"),
+            chart=svg.line_chart(series.get(code, {}), title=f"Active agreements in {code} over time"),
             sb8=data["sb8"] if code == "TX" else None,
             active_ids=active_ids,
         )
