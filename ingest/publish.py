@@ -261,6 +261,10 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
             denied = sorted(set(cols) & DENY_COLUMNS)
             if denied:
                 raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
+        # one transaction for the tables, their comments and build_info: each statement on its own would
+        # commit (and sync) separately — hundreds of column comments (the staged file is new; a failure
+        # discards it whole)
+        con.execute("begin transaction")
         con.execute(f"create schema if not exists {db}.reference")
         for schema, table, comment in tables:
             dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{quote_ident(table)}"
@@ -305,6 +309,7 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
         con.execute(f"create table {db}.main.build_info (key varchar primary key, value varchar)")
         rows = [[k, str(v)] for k, v in info.items()]
         con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
+        con.execute("commit")
         con.execute("detach work")
         if staged.export_dir is not None and staged.manifest is not None:
             docs = dictionary.with_types(
