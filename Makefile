@@ -77,6 +77,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check ingest tests bench tools
 	$(BIN)/ruff format --check ingest tests bench tools
 	$(BIN)/python tools/contract_tests.py --check
+	$(BIN)/python tools/column_checks.py --check
 	$(BIN)/python tools/architecture_check.py
 	mkdir -p $(LINT_DIR)
 	ICE287G_DUCKDB_PATH=$(abspath $(LINT_DIR))/work.duckdb $(BIN)/sqlfluff lint models macros tests/dbt

@@ -303,7 +303,7 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False, full: bool = Fa
 @build_progress(console)
 def cmd_build(args) -> int:
     """Ingest, dbt build, publish; publish only when everything before it passed."""
-    from ingest.project import project_dir
+    from ingest.project import column_check_failures, project_dir
     from ingest.publish import PublishError, publish
 
     start = time.perf_counter()
@@ -333,6 +333,8 @@ def cmd_build(args) -> int:
     if not result.ok:
         for f in result.failures[:20]:
             err_console.print(_rich("  {}", (f, "red")))
+        for line in column_check_failures(args.warehouse_dir / "work.duckdb", result):
+            err_console.print(_rich("  [red]check fail[/] {}", line))
         for line in _qa_failures(args.warehouse_dir):
             err_console.print(_rich("  [red]qa fail[/] {}", line))
         err_console.print(_rich("[red]build failed:[/] dbt build did not pass; {}", _untouched(args.warehouse_dir)))

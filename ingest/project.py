@@ -31,6 +31,7 @@ class DbtResult:
     returncode: int
     counts: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    failed_sql: dict[str, str] = field(default_factory=dict)  # failing test's unique_id -> its compiled SQL
     mode: str = ""  # dbt_build: "incremental", or why it rebuilt in full
 
     @property
@@ -152,7 +153,47 @@ def run_dbt(
             result.counts[f"{kind}:{r.get('status')}"] += 1
             if r.get("status") in ("error", "fail"):
                 result.failures.append(f"{r.get('unique_id')}: {(r.get('message') or '').strip()[:300]}")
+                if r.get("status") == "fail" and r.get("compiled_code"):
+                    result.failed_sql[r["unique_id"]] = r["compiled_code"]
     return result
+
+
+def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
+    """What each failing ``column_checks`` test found (macros/tests/column_checks.sql), one line per broken
+    check: ``<model>.<column>: <check> fails on <n> row(s) (e.g. <value>)``. dbt itself reports only that
+    the test returned rows; this reruns the test's compiled SQL on the DuckDB work file to name them."""
+    import duckdb
+
+    tests = {uid: sql for uid, sql in result.failed_sql.items() if uid.split(".")[2].startswith(COLUMN_CHECKS)}
+    if not tests:
+        return []
+    lines = []
+    try:
+        con = duckdb.connect(str(work_file), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        for uid, sql in sorted(tests.items()):
+            tested = uid.split(".")[2].removeprefix("source_").removeprefix("column_checks_").removesuffix("_")
+            try:
+                rows = con.execute(sql).fetchall()
+            except duckdb.Error as exc:
+                lines.append(f"{tested}: could not rerun {uid} ({first_error_line(exc)})")
+                continue
+            for column, check, n_rows, example in rows:
+                shown = "null" if example is None else repr(example)
+                lines.append(f"{tested}.{column}: {check} fails on {n_rows} row(s) (e.g. {shown})")
+    finally:
+        con.close()
+    return lines
+
+
+# dbt names the test column_checks_<model>_ (a source table's: source_column_checks_<source>_<table>_)
+COLUMN_CHECKS = ("column_checks_", "source_column_checks_")
+
+
+def first_error_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 # What the rows of an incremental model depend on besides the raw data: the project's models, macros,

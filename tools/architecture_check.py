@@ -9,9 +9,11 @@ Rules (a finding of any fails ``make lint``):
 - ``unknown_layer``: every model lives in one of those four folders.
 - ``missing_description``: every model has a description.
 - ``missing_primary_key``: every model has a primary-key test — ``unique`` and ``not_null`` on one
-  column (either may be an enforced constraint), the ``unique_combination`` test
+  column (either may be an enforced constraint; the ``not_null`` may be a check the column declares
+  for the model's ``column_checks`` test, ``macros/tests/column_checks.sql``), the ``unique_combination`` test
   (``macros/tests/unique_combination.sql``; dbt_utils' ``unique_combination_of_columns`` too), or an
-  enforced ``primary_key`` constraint.
+  enforced ``primary_key`` constraint. A QA check model (``qa_*``) is keyed by ``rpt_qa_summary``'s
+  ``unique_combination`` test on check_name, scope, which sees every row of every check.
 - ``mart_without_contract``: every public mart (a model under ``models/marts/`` or built into the
   published ``marts`` schema) has an enforced contract.
 - ``layer_prefix``: names carry their layer's prefix: ``stg_``; ``int_``; ``dim_``/``fct_``/``rpt_``;
@@ -47,6 +49,8 @@ PREFIXES = {
 }
 PUBLISHED_SCHEMA = "marts"
 COMBINATION_TESTS = ("unique_combination", "unique_combination_of_columns")
+QA_SUMMARY, QA_KEY = "rpt_qa_summary", ["check_name", "scope"]
+CONSOLIDATED_TEST = "column_checks"  # macros/tests/column_checks.sql: the checks its columns declare
 RULES = (
     "source_outside_staging",
     "later_layer_ref",
@@ -108,9 +112,23 @@ def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
         if not model:
             continue
         meta = node["test_metadata"]
+        if meta.get("name") == CONSOLIDATED_TEST:
+            out.setdefault(model, []).extend(_declared_checks(manifest.get("nodes", {}).get(model) or {}))
+            continue
         out.setdefault(model, []).append(
             {"name": meta.get("name"), "column": node.get("column_name"), "kwargs": meta.get("kwargs") or {}}
         )
+    return out
+
+
+def _declared_checks(node: dict) -> list[dict]:
+    """The checks a model's columns declare for its column_checks test (config.meta.checks), as tests."""
+    out = []
+    for name, column in (node.get("columns") or {}).items():
+        meta = (column.get("config") or {}).get("meta") or column.get("meta") or {}
+        for check in meta.get("checks") or []:
+            kind, arguments = (check, {}) if isinstance(check, str) else next(iter(check.items()))
+            out.append({"name": kind, "column": name, "kwargs": {"arguments": arguments}})
     return out
 
 
@@ -133,10 +151,26 @@ def has_primary_key(node: dict, tests: list[dict]) -> bool:
     return bool((unique & not_null) - {None})
 
 
+def qa_keyed_by_summary(models: dict[str, dict], tests: dict[str, list[dict]]) -> set[str]:
+    """The QA check models whose key rpt_qa_summary tests: it unions every qa_* model (macro qa_check_models
+    fails the build on one left out) with ``union all``, so when it has the unique_combination test on
+    check_name, scope a duplicate key in any check is a duplicate there."""
+    for uid, node in models.items():
+        keyed = any(
+            t["name"] in COMBINATION_TESTS and list(t["kwargs"].get("columns") or []) == QA_KEY
+            for t in tests.get(uid, [])
+        )
+        if node["name"] == QA_SUMMARY and keyed:
+            parents = (node.get("depends_on") or {}).get("nodes", [])
+            return {p for p in parents if p in models and layer_of(models[p]) == "qa"}
+    return set()
+
+
 def check(manifest: dict) -> list[Finding]:
     """Every finding of the manifest, before exceptions."""
     models = _models(manifest)
     tests = _tests_by_model(manifest)
+    qa_keyed = qa_keyed_by_summary(models, tests)
     findings: list[Finding] = []
     for uid, node in models.items():
         name = node["name"]
@@ -164,7 +198,7 @@ def check(manifest: dict) -> list[Finding]:
                 )
         if not (node.get("description") or "").strip():
             findings.append(Finding("missing_description", name, "no description"))
-        if not has_primary_key(node, tests.get(uid, [])):
+        if uid not in qa_keyed and not has_primary_key(node, tests.get(uid, [])):
             findings.append(
                 Finding(
                     "missing_primary_key", name, "no unique+not_null column, unique_combination test or primary_key"

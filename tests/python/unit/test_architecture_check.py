@@ -128,6 +128,43 @@ def test_unique_without_not_null_or_the_reverse_is_no_primary_key(drop):
     assert _rules(m) == [("missing_primary_key", "stg_raw__things")]
 
 
+def _with_column_checks(m: dict, column: str, checks: list) -> None:
+    """stg_raw__things' not_null test replaced by a check its column declares for column_checks."""
+    del m["nodes"]["test.p.n1"]
+    m["nodes"]["model.p.stg_raw__things"]["columns"] = {column: {"config": {"meta": {"checks": checks}}}}
+    m["nodes"]["test.p.cc"] = _pk_test("stg_raw__things", "column_checks")
+
+
+def test_a_not_null_check_in_the_column_checks_test_counts_for_the_primary_key():
+    m = _good()
+    _with_column_checks(m, "thing_id", ["not_null", {"accepted_values": ["a", "b"]}])
+    assert _rules(m) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "checks", "keep_test"),
+    [
+        ("thing_id", [{"accepted_values": ["a"]}], True),  # declared, but not not_null
+        ("other_id", ["not_null"], True),  # not_null on another column than the unique one
+        ("thing_id", ["not_null"], False),  # declared, but no column_checks test runs it
+    ],
+)
+def test_a_column_check_counts_only_as_not_null_on_the_unique_column_with_the_test(column, checks, keep_test):
+    m = _good()
+    _with_column_checks(m, column, checks)
+    if not keep_test:
+        del m["nodes"]["test.p.cc"]
+    assert _rules(m) == [("missing_primary_key", "stg_raw__things")]
+
+
+@pytest.mark.parametrize(("columns", "keyed"), [(["check_name", "scope"], True), (["check_name"], False)])
+def test_a_qa_check_is_keyed_by_the_summarys_check_name_scope_test(columns, keyed):
+    m = _good()
+    del m["nodes"]["test.p.c3"]
+    m["nodes"]["test.p.c4"]["test_metadata"]["kwargs"] = {"columns": columns}
+    assert _rules(m) == ([] if keyed else [("missing_primary_key", "qa_things__counted")])
+
+
 def test_unique_and_not_null_on_different_columns_is_no_primary_key():
     m = _good()
     m["nodes"]["test.p.n1"]["column_name"] = "other_id"
