@@ -6,6 +6,7 @@ in one DuckDB transaction, so a failure (or a killed process) leaves the warehou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -161,6 +162,7 @@ def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
     except (duckdb.Error, OSError) as exc:
         raise WarehouseWriteError(f"cannot open the work file {db_path}: {first_line(exc)}") from exc
     try:
+        con.execute("begin transaction")  # one commit (one fsync) for the whole schema, not one per table
         con.execute("create schema if not exists raw")
         for ddl in CONTROL_DDL:
             con.execute(ddl)
@@ -170,7 +172,10 @@ def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
             for table, columns in source.tables.items():
                 cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in LINEAGE_COLUMNS + list(columns))
                 con.execute(f"create table if not exists raw.{table} ({cols})")
+        con.execute("commit")
     except duckdb.Error as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         con.close()
         raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
     return con
@@ -233,7 +238,7 @@ def _insert_names(con: duckdb.DuckDBPyConnection, files: list[FileInfo], at: dt.
             "and f.source_file = n.source_file)"
         )
     finally:
-        con.unregister("_incoming_names")
+        _unregister(con, "_incoming_names")
 
 
 def record_rejection(
@@ -343,7 +348,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
             raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
     finally:
         if parsed.frame is not None:
-            con.unregister("_incoming")
+            _unregister(con, "_incoming")
 
 
 def land(
@@ -364,6 +369,7 @@ def land(
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
+        _unregister_all(con)
         raise
     return n_rows
 
@@ -392,22 +398,70 @@ def land_batch(
     loaded_at = dt.datetime.now(dt.UTC)
     con.execute("begin transaction")
     try:
-        counts: list[int] = []
+        written: dict[int, int] = {}  # id(item) -> rows
         for group in _insert_groups(items):
             if len(group) == 1 and _arrow_group_key(group[0].parsed) is None:
-                counts.append(_insert_rows(con, group[0].file, group[0].parsed, loaded_at))
+                written[id(group[0])] = _insert_rows(con, group[0].file, group[0].parsed, loaded_at)
             else:
-                counts.extend(_insert_arrow_group(con, group, loaded_at))
-        manifest = [_manifest_params(i.file, i.parsed, n, loaded_at) for i, n in zip(items, counts, strict=True)]
-        con.execute(MANIFEST_INSERT + ", ".join([_MANIFEST_ROW] * len(manifest)), [v for row in manifest for v in row])
+                written.update(zip(map(id, group), _insert_arrow_group(con, group, loaded_at), strict=True))
+        counts = [written[id(i)] for i in items]
+        _insert_manifest(
+            con, [_manifest_params(i.file, i.parsed, n, loaded_at) for i, n in zip(items, counts, strict=True)]
+        )
         _insert_names(con, [i.file for i in items] + list(copies or []), loaded_at)
         _insert_validation_arrow(con, [_validation_params(i.file, v, True, loaded_at) for i in items for v in i.checks])
         pause_point("ingest-land")  # crash tests kill the process here, inside the open transaction
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
+        _unregister_all(con)
         raise
     return counts
+
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("file_sha256", pa.string()),
+        ("source", pa.string()),
+        ("kind", pa.string()),
+        ("layout", pa.string()),
+        ("raw_table", pa.string()),
+        ("source_file", pa.string()),
+        ("file_name", pa.string()),
+        ("file_bytes", pa.int64()),
+        ("sheet", pa.string()),
+        ("header_row", pa.int32()),
+        ("n_rows", pa.int64()),
+        ("published_date", pa.date32()),
+        ("date_method", pa.string()),
+        ("filename_date", pa.date32()),
+        ("filename_pattern", pa.string()),
+        ("latest_signed_date", pa.date32()),
+        ("date_flag", pa.string()),
+        ("meta_json", pa.string()),
+        ("ingest_version", pa.string()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def _insert_manifest(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> None:
+    """Manifest rows in one INSERT: as Arrow with the table's types, or (a value of another Python
+    type, which DuckDB casts as it casts a parameter) as one VALUES list."""
+    try:
+        columns = list(zip(*rows, strict=True))
+        table = pa.table(
+            [pa.array(c, f.type) for c, f in zip(columns, MANIFEST_SCHEMA, strict=True)], schema=MANIFEST_SCHEMA
+        )
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        con.execute(MANIFEST_INSERT + ", ".join([_MANIFEST_ROW] * len(rows)), [v for row in rows for v in row])
+        return
+    con.register("_incoming_manifest", table)
+    try:
+        names = ", ".join(MANIFEST_SCHEMA.names)
+        con.execute(f"insert into raw.load_manifest ({names}) select {names} from _incoming_manifest")
+    finally:
+        _unregister(con, "_incoming_manifest")
 
 
 def _arrow_group_key(parsed: Parsed) -> tuple[str, tuple[str, ...]] | None:
@@ -418,17 +472,21 @@ def _arrow_group_key(parsed: Parsed) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _insert_groups(items: list[Landable]) -> list[list[Landable]]:
-    """Consecutive files with the same Arrow key together (so rows land in file order); others alone."""
-    groups: list[list[Landable]] = []
-    last: tuple[str, tuple[str, ...]] | None = None
+    """The batch's files as INSERT groups, each file once: per raw table, consecutive files with the same
+    Arrow key together, others alone; a table's rows land in file order (tables take turns in a
+    folder of participating and pending sheets, so grouping only neighbours would split them)."""
+    by_table: dict[str, list[list[Landable]]] = {}
+    last: dict[str, tuple[str, tuple[str, ...]] | None] = {}
     for item in items:
+        table = item.parsed.table
         key = _arrow_group_key(item.parsed)
-        if key is not None and key == last:
+        groups = by_table.setdefault(table, [])
+        if key is not None and groups and last.get(table) == key:
             groups[-1].append(item)
         else:
             groups.append([item])
-        last = key
-    return groups
+        last[table] = key
+    return [g for groups in by_table.values() for g in groups]
 
 
 def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], loaded_at: dt.datetime) -> list[int]:
@@ -458,7 +516,7 @@ def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], l
             [loaded_at],
         ).fetchone()[0]
     finally:
-        con.unregister("_incoming_batch")
+        _unregister(con, "_incoming_batch")
     counts = [t.num_rows for t in tables]
     if int(written) != sum(counts):  # pragma: no cover - DuckDB wrote other rows than it was given
         raise IngestError(f"wrote {written} rows of {sum(counts)}", file=group[0].file.rel_path)
@@ -473,6 +531,21 @@ def _arrow_of(parsed: Parsed) -> pa.Table | pd.DataFrame:
             return rows  # mixed Python types: DuckDB reads the frame value by value
         parsed.arrow = rows
     return parsed.arrow
+
+
+_REGISTERED = ("_incoming", "_incoming_batch", "_incoming_names", "_incoming_checks", "_incoming_manifest")
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered view; inside a transaction DuckDB has aborted this fails, and must not hide
+    the error that aborted it (the view is dropped after the rollback, ``_unregister_all``)."""
+    with contextlib.suppress(duckdb.Error):
+        con.unregister(name)
+
+
+def _unregister_all(con: duckdb.DuckDBPyConnection) -> None:
+    for name in _REGISTERED:
+        _unregister(con, name)
 
 
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -523,7 +596,7 @@ def _insert_validation_arrow(con: duckdb.DuckDBPyConnection, params: list[list[A
         names = ", ".join(VALIDATION_SCHEMA.names)
         con.execute(f"insert into raw.validation_results ({names}) select {names} from _incoming_checks")
     finally:
-        con.unregister("_incoming_checks")
+        _unregister(con, "_incoming_checks")
 
 
 def record_validation(con: duckdb.DuckDBPyConnection, file: FileInfo, rows: list[CheckResult]) -> None:
