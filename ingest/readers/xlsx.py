@@ -235,8 +235,7 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     rel_targets: dict[str, str] = {}
     if rels_part in names:
-        rels = _parse_xml(zf, rels_part, path)
-        rel_targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+        rel_targets = _relationship_targets(zf, rels_part, path)
     links: dict[tuple[int, int], str] = {}
     columns: dict[str, int] = {}
     # The <hyperlinks> element is flat and machine-written: attributes are read with a regex, which is
@@ -275,6 +274,35 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
             for col in range(col1, col2 + 1):
                 links[(row, col)] = target
     return links
+
+
+# A relationships part exactly as Excel writes it: the declaration, the root in the package namespace
+# and nothing but <Relationship Id Type Target [TargetMode]/> elements whose values are printable ASCII
+# (``&amp;`` the only reference). Such a part is well-formed XML and ElementTree would read the same
+# Id -> Target pairs, so they are read with one regex; any other part goes through ``_parse_xml``.
+_VALUE_TEXT = rb"[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x7e]*(?:&amp;[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x7e]*)*"
+_RELATIONSHIP = (
+    rb'<Relationship Id="(' + _VALUE_TEXT + rb')" Type="' + _VALUE_TEXT + rb'" Target="(' + _VALUE_TEXT + rb')"'
+    rb'(?: TargetMode="External")?/>'
+)
+_PLAIN_RELS = re.compile(
+    rb'<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\r?\n?'
+    rb'<Relationships xmlns="http://schemas\.openxmlformats\.org/package/2006/relationships">'
+    rb"(?:" + _RELATIONSHIP + rb")*</Relationships>[ \t\r\n]*"
+)
+_RELATIONSHIP_RE = re.compile(_RELATIONSHIP)
+
+
+def _relationship_targets(zf: zipfile.ZipFile, part: str, path: Path) -> dict[str, str]:
+    """Id -> Target of a relationships part (the plain form by regex, any other by the XML parser)."""
+    data = zf.read(part)
+    if _PLAIN_RELS.fullmatch(data):
+        return {
+            rid.decode("ascii").replace("&amp;", "&"): target.decode("ascii").replace("&amp;", "&")
+            for rid, target in _RELATIONSHIP_RE.findall(data)
+        }
+    rels = _parse_xml(zf, part, path, data)
+    return {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
 
 
 def _attr_text(value: bytes) -> str:

@@ -135,3 +135,40 @@ def test_values_arrow_refuses_fall_back_to_pandas():
     data = {"_row_number": [2, 3], "state": ["WY", 5]}  # mixed Python types
     arrow, frame = _rows_as_tables(data, ["_row_number", "state"], 2)
     assert arrow is None and frame["state"].tolist() == ["WY", 5]
+
+
+@pytest.mark.parametrize(
+    "rels",
+    [
+        _RELS.replace(
+            b'<?xml version="1.0" encoding="UTF-8"?>', b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        ),
+        _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>'),
+        _RELS.replace(b"a.pdf?x=1", b"a\xc3\xa9.pdf?x=1"),  # not ASCII: the XML parser reads it
+        _RELS.replace(b'Target="javascript', b'TargetMode="External" Target="javascript'),  # other order
+        _RELS.replace(b"&amp;y", b"&#38;y"),  # a character reference
+    ],
+)
+def test_plain_relationship_parts_read_as_the_xml_parser_reads_them(rels):
+    rels = rels.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')
+    zf = _workbook_part(b"", rels)
+    part = "xl/worksheets/_rels/sheet1.xml.rels"
+    parsed = xlsx._parse_xml(zf, part, "x.xlsx")
+    expected = {r.get("Id"): r.get("Target") for r in parsed.iter(f"{xlsx._NS_PKG_REL}Relationship")}
+    assert xlsx._relationship_targets(zf, part, "x.xlsx") == expected
+    assert expected["rId2"] == "https://www.ice.gov/b.pdf"
+
+
+def test_a_plain_relationship_part_is_read_by_the_regex():
+    rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>\r\n')
+    assert xlsx._PLAIN_RELS.fullmatch(rels)
+    assert (
+        xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x")["rId1"]
+        == "https://www.ice.gov/a.pdf?x=1&y=2"
+    )
+
+
+def test_a_malformed_relationship_part_is_still_refused():
+    rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')[:-20]  # cut short
+    with pytest.raises(xlsx.UnsafeFileError, match="cannot be parsed safely"):
+        xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x.xlsx")
