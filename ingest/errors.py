@@ -27,6 +27,10 @@ class IngestError(Exception):
         self.examples = [fs_text(e) for e in examples or []]
         super().__init__(self.describe())
 
+    def __reduce__(self):
+        # pickled with its fields (a file read in a worker process comes back with its rejection)
+        return (_rebuild_error, (type(self), self.__dict__))
+
     def describe(self) -> str:
         """One line: ``file, row R, column C: message``."""
         where = []
@@ -38,6 +42,13 @@ class IngestError(Exception):
             where.append(f"column {self.column}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+def _rebuild_error(cls: type[IngestError], fields: dict) -> IngestError:
+    error = cls.__new__(cls)
+    error.__dict__.update(fields)
+    Exception.__init__(error, error.describe())
+    return error
 
 
 class UnsafeFileError(IngestError):

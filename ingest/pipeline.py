@@ -14,18 +14,23 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import duckdb
+import pyarrow as pa
 
 from ingest import landing
 from ingest.control_files import OVERRIDE_FILE, Overrides, read_overrides
-from ingest.errors import IngestError, NotThisSource, WarehouseWriteError, first_line
+from ingest.errors import IngestError, WarehouseWriteError, first_line
+from ingest.read_pool import POOL_SOURCES, Examined, ReadPool, ReadTask, examine
 from ingest.safe_text import fs_text
 from ingest.sources import all_sources
-from ingest.sources.base import FileInfo, LoadContext, Parsed, Source
+from ingest.sources.base import EXCEL_SUFFIXES, FileInfo, LoadContext, Parsed, Source
 from ingest.sources.ice_dates import PublicationDate, decide, read_name, read_name_against
 from ingest.validation import CheckResult, failure_of, validate_many
 
 CORRECTED_NAME_METHODS = ("filename_year_rolled", "filename_digits_repaired")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
+# Files (and rows) landed per transaction: fewer statements and one WAL fsync per batch, not per file.
+LAND_BATCH_FILES = 64
+LAND_BATCH_ROWS = 250_000
 
 
 Status = Literal["loaded", "already_loaded", "skipped", "rejected"]
@@ -147,17 +152,24 @@ def ingest_dir(
         raise RawDirError(f"raw directory holds no files: {shown}")
     sources = all_sources()
     summary = IngestSummary(raw_dir=raw_dirs[0], raw_dirs=raw_dirs)
-    con = landing.connect(Path(db_path), sources)
+    # workers for the workbooks, forked before the work file is opened (see ingest.read_pool)
+    pool = ReadPool.start(sum(1 for _, p in paths if p.suffix.lower() in EXCEL_SUFFIXES))
     try:
-        run = IngestRun(con, sources, Path(db_path).parent, quarantine_dir, seen=landing.loaded_shas(con))
-        run.ingest(paths, not_read, summary, on_file)
-    except (duckdb.Error, OSError) as exc:
-        if not landing.is_storage_failure(exc):
-            raise
-        raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
+        con = landing.connect(Path(db_path), sources)
+        try:
+            run = IngestRun(con, sources, Path(db_path).parent, quarantine_dir, seen=landing.loaded_shas(con))
+            run.pool = pool
+            run.ingest(paths, not_read, summary, on_file)
+        except (duckdb.Error, OSError) as exc:
+            if not landing.is_storage_failure(exc):
+                raise
+            raise WarehouseWriteError(f"cannot write the work file {db_path}: {first_line(exc)}") from exc
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
     finally:
-        with contextlib.suppress(duckdb.Error):
-            con.close()
+        if pool is not None:
+            pool.close()
     return summary
 
 
@@ -203,7 +215,7 @@ def redate_publications(con, overrides: dict[str, dt.date]) -> int:
             "create or replace temp table _redated (file_sha256 varchar, published_date date, "
             "published_at timestamp, date_method varchar, filename_date date, date_flag varchar)"
         )
-        con.executemany("insert into _redated values (?, ?, ?, ?, ?, ?)", decided)
+        _insert_redated(con, decided)
         changed = con.execute(
             """
             update raw.load_manifest m set
@@ -223,6 +235,29 @@ def redate_publications(con, overrides: dict[str, dt.date]) -> int:
         con.execute("rollback")
         raise
     return int(changed)
+
+
+REDATED_SCHEMA = pa.schema(
+    [
+        ("file_sha256", pa.string()),
+        ("published_date", pa.date32()),
+        ("published_at", pa.timestamp("us")),
+        ("date_method", pa.string()),
+        ("filename_date", pa.date32()),
+        ("date_flag", pa.string()),
+    ]
+)
+
+
+def _insert_redated(con: duckdb.DuckDBPyConnection, decided: list[tuple]) -> None:
+    """The decided dates into ``_redated`` in one Arrow INSERT (``executemany`` costs ~1 ms a row)."""
+    columns = list(zip(*decided, strict=True))
+    rows = pa.table([pa.array(c, f.type) for c, f in zip(columns, REDATED_SCHEMA, strict=True)], schema=REDATED_SCHEMA)
+    con.register("_incoming_redated", rows)
+    try:
+        con.execute("insert into _redated select * from _incoming_redated")
+    finally:
+        con.unregister("_incoming_redated")
 
 
 def _stamp_key(path: PurePosixPath) -> str | None:
@@ -263,6 +298,8 @@ class IngestRun:
     held_back: IngestError | None = None  # a quarantined control file the ICE sheets depend on
     context: LoadContext | None = None
     pending_by_sha: dict[str, _Pending] = field(default_factory=dict)  # new files read in this run
+    known_names: list[FileInfo] = field(default_factory=list)  # names found this run of bytes landed before
+    pool: ReadPool | None = None  # worker processes for pass 1 (large ingests only)
 
     def ingest(
         self,
@@ -278,29 +315,85 @@ class IngestRun:
         self.context = LoadContext(
             raw_dir=first_dir, date_overrides=self.overrides.dates, warehouse_dir=self.warehouse_dir
         )
-        # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet)
-        for raw_dir, path in paths:
-            if path.name == OVERRIDE_FILE:
-                continue
-            step = self.prepare(path, raw_dir)
-            steps.append(step)
-            if isinstance(step, _Pending) and step.duplicate_of is None:
-                self.pending_by_sha[step.file.sha256] = step
+        # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet but rejections)
+        steps.extend(self.read_all([(d, p) for d, p in paths if p.name != OVERRIDE_FILE]))
+        landing.record_names(self.con, self.known_names)
         # 2. validate: each suite runs once over all the new files it gates
         to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]
         checked = validate_many([(p.file, p.parsed, p.source) for p in to_check])
         for p, results in zip(to_check, checked, strict=True):
             p.results = results
-        # 3. land or quarantine, one transaction per file, in path order
-        for step in steps:  # control files first, then the data files in path order (originals before copies)
-            outcome = step if isinstance(step, FileOutcome) else self.finish(step)
-            summary.outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
+        # 3. land or quarantine in path order, several files per transaction (see land_steps)
+        self.land_steps(steps, summary, on_file)
         # 4. date every ICE publication again from all the names its bytes arrived under
         redate_publications(self.con, self.overrides.dates)
         summary.table_rows = landing.table_counts(self.con, self.sources)
         self.con.execute("checkpoint")
+
+    def land_steps(
+        self,
+        steps: list[FileOutcome | _Pending],
+        summary: IngestSummary,
+        on_file: Callable[[FileOutcome], None] | None = None,
+    ) -> None:
+        """Land or quarantine every step in order (control files first, then the data files in path
+        order, originals before copies) and report each outcome in that order.
+
+        A run of consecutive files that pass validation lands in one transaction (``land_batch``, up to
+        LAND_BATCH_FILES files / LAND_BATCH_ROWS rows), with the other names of same-bytes copies among
+        them; a file refused on the way (validation, a copy of a refused file) ends the run and is
+        quarantined on its own. When a batch's transaction fails, it is rolled back and its files land
+        one by one (``finish``), so only the file that fails is quarantined (stage ``land``).
+        """
+        i = 0
+        while i < len(steps):
+            batch: list[_Pending] = []
+            copies: list[_Pending] = []
+            j, n_rows = i, 0
+            while j < len(steps) and len(batch) < LAND_BATCH_FILES and n_rows < LAND_BATCH_ROWS:
+                step = steps[j]
+                if isinstance(step, _Pending) and self._batchable(step, batch):
+                    (copies if step.duplicate_of is not None else batch).append(step)
+                    n_rows += step.parsed.n_rows if step.duplicate_of is None and step.parsed else 0
+                elif not isinstance(step, FileOutcome):
+                    break
+                j += 1
+            if batch or copies:
+                self._land_batch(batch, copies)
+            elif j == i:  # a file refused here (or a copy of a refused one): on its own
+                j = i + 1
+            for step in steps[i:j]:
+                outcome = step if isinstance(step, FileOutcome) else (step.outcome or self.finish(step))
+                summary.outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            i = j
+
+    def _batchable(self, step: _Pending, batch: list[_Pending]) -> bool:
+        """A file that passed validation, or a copy of a file landed before or in this batch."""
+        if step.duplicate_of is not None:
+            original = step.duplicate_of
+            landed = original.outcome is not None and original.outcome.status == "loaded"
+            return landed or any(b is original for b in batch)
+        return step.parsed is not None and failure_of(step.file, step.results) is None
+
+    def _land_batch(self, batch: list[_Pending], copies: list[_Pending]) -> None:
+        """Land ``batch`` (and the names of ``copies``) in one transaction; one by one when it fails."""
+        items = [landing.Landable(p.file, p.parsed, p.results) for p in batch]
+        try:
+            counts = landing.land_batch(self.con, items, [c.file for c in copies])
+        except (duckdb.Error, OSError) as exc:
+            if landing.is_storage_failure(exc):
+                raise  # the warehouse, not a file: ingest_dir stops the run with WarehouseWriteError
+            return  # rolled back: each file lands alone in land_steps (finish), the bad one is quarantined
+        except Exception:  # IngestError, an Arrow conversion, a value that does not fit its raw column
+            return
+        for step, n_rows in zip(batch, counts, strict=True):
+            step.outcome = self._loaded(step, n_rows)
+        for step in copies:
+            step.outcome = FileOutcome(
+                step.rel, "already_loaded", f"already loaded (same bytes as {step.duplicate_of.rel})"
+            )
 
     def read_control_files(
         self, paths: list[tuple[Path, Path]], not_read: list[tuple[Path, Path, str]]
@@ -343,8 +436,44 @@ class IngestRun:
             _write_quarantine_report(self.quarantine_dir, file, stage, exc)
         return FileOutcome(rel, "rejected", exc.describe(), stage=stage, checks=checks or [], examples=exc.examples)
 
-    def prepare(self, path: Path, raw_dir: Path) -> FileOutcome | _Pending:
-        """Hash, de-duplicate, detect and parse one file; an outcome when it stops here."""
+    def read_all(self, paths: list[tuple[Path, Path]]) -> list[FileOutcome | _Pending]:
+        """Pass 1 over the data files in path order: hash and de-duplicate each, then detect and parse
+        the first file of each new content (workbooks in the read pool's workers when there is one).
+
+        The result is the one a file-by-file pass gives: a later copy of bytes parsed earlier in the
+        run follows that original; a copy of bytes that did not parse is read under its own name.
+        """
+        identified = [self.identify(path, raw_dir) for raw_dir, path in paths]
+        firsts: dict[str, int] = {}  # sha256 -> index of its first new file
+        for k, step in enumerate(identified):
+            if isinstance(step, _Pending):
+                firsts.setdefault(step.file.sha256, k)
+        in_pool = [k for k in firsts.values() if self._poolable(identified[k])] if self.pool else []
+        pooled = self.pool.results([self.task(identified[k], self.sources[:1]) for k in in_pool]) if in_pool else None
+        next_pooled = dict.fromkeys(in_pool)
+        steps: list[FileOutcome | _Pending] = []
+        for k, step in enumerate(identified):
+            if isinstance(step, _Pending):
+                if step.file.sha256 in self.pending_by_sha:
+                    step = _Pending(step.rel, step.file, duplicate_of=self.pending_by_sha[step.file.sha256])
+                else:
+                    examined = next(pooled) if pooled is not None and k in next_pooled else None
+                    step = self.record(step, examined)
+                    if isinstance(step, _Pending):
+                        self.pending_by_sha[step.file.sha256] = step
+            steps.append(step)
+        return steps
+
+    def _poolable(self, step: _Pending) -> bool:
+        return step.file.is_excel and bool(self.sources) and self.sources[0].name in POOL_SOURCES
+
+    def task(self, step: _Pending, sources: list[Source]) -> ReadTask:
+        """The read step of one file, for ``examine`` (here or in a worker)."""
+        return ReadTask(step.file, step.rel, sources, self.context, self.held_back)
+
+    def identify(self, path: Path, raw_dir: Path) -> FileOutcome | _Pending:
+        """Hash one file; an outcome when it cannot be read or its bytes landed before, else a new file
+        to read (a ``_Pending`` without rows yet)."""
         rel = _rel(path, raw_dir)
         try:
             file = FileInfo.from_path(path, raw_dir)
@@ -352,38 +481,22 @@ class IngestRun:
             err = IngestError(f"cannot read file: {exc.strerror or exc}", file=rel)
             return self.reject(None, rel, "read", err)
         if file.sha256 in self.seen:
-            landing.record_name(self.con, file)
+            self.known_names.append(file)  # recorded after this pass, in one statement
             same = self.seen[file.sha256]
             detail = "already loaded" if same == rel else f"already loaded (same bytes as {same})"
             return FileOutcome(rel, "already_loaded", detail)
-        if file.sha256 in self.pending_by_sha:
-            return _Pending(rel, file, duplicate_of=self.pending_by_sha[file.sha256])
-        stage: Stage = "detect"
-        try:
-            detection = None
-            for source in self.sources:
-                try:
-                    detection = source.detect(file)
-                except NotThisSource as exc:
-                    return FileOutcome(rel, "skipped", f"not a {source.name} file: {exc.reason}")
-                if detection:
-                    break
-            if detection is None:
-                return FileOutcome(rel, "skipped", "not a recognised raw file")
-            source = next(s for s in self.sources if s.name == detection.source)
-            if self.held_back is not None and source.name == "ice":
-                raise IngestError(
-                    f"not landed: its publication date may come from {self.held_back.file}, which is quarantined "
-                    f"({self.held_back.describe()}); fix that file and run again",
-                    file=rel,
-                )
-            stage = "parse"
-            parsed = source.parse(file, detection, self.context)
-        except IngestError as exc:
-            return self.reject(file, rel, stage, exc)
-        except Exception as exc:  # any other reader failure is a rejection, not a crash
-            return self.reject(file, rel, stage, reading_error(exc, rel))
-        return _Pending(rel, file, source, parsed)
+        return _Pending(rel, file)
+
+    def record(self, step: _Pending, examined: Examined | None = None) -> FileOutcome | _Pending:
+        """The outcome of a new file's read step (run here unless a worker ran it: ``examined``)."""
+        if examined is None or examined.status == "unclaimed":  # not the first source's: every source
+            examined = examine(self.task(step, self.sources))
+        if examined.status == "parsed":
+            source = next(s for s in self.sources if s.name == examined.source)
+            return _Pending(step.rel, step.file, source, examined.parsed)
+        if examined.status == "rejected":
+            return self.reject(step.file, step.rel, examined.stage or "read", examined.error)
+        return FileOutcome(step.rel, "skipped", examined.detail)
 
     def finish(self, step: _Pending) -> FileOutcome:
         """Land a validated file (or quarantine it); a same-bytes copy follows its original."""
@@ -417,9 +530,15 @@ class IngestRun:
             err = IngestError(f"unexpected {type(exc).__name__} while landing: {exc}", file=rel)
             step.outcome = self.reject(file, rel, "land", err, step.results)
             return step.outcome
-        self.seen[file.sha256] = rel
-        step.outcome = FileOutcome(
-            rel,
+        step.outcome = self._loaded(step, n_rows)
+        return step.outcome
+
+    def _loaded(self, step: _Pending, n_rows: int) -> FileOutcome:
+        """The outcome of a file that landed (and remember its bytes as landed)."""
+        parsed = step.parsed
+        self.seen[step.file.sha256] = step.rel
+        return FileOutcome(
+            step.rel,
             "loaded",
             f"{parsed.layout}, {n_rows} rows",
             parsed.source,
@@ -429,7 +548,6 @@ class IngestRun:
             parsed.meta.get("published_date"),
             checks=step.results,
         )
-        return step.outcome
 
 
 def reading_error(exc: Exception, rel: str) -> IngestError:

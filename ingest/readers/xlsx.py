@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import os
 import posixpath
 import re
 import xml.etree.ElementTree as _FastET  # only on parts _plain_xml has cleared
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ MAX_COMPRESSION_RATIO = 200
 MAX_MEMBERS = 10_000
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit; ICE287G_MAX_SHEET_ROWS lowers it
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+MAX_IN_MEMORY_BYTES = 64 * 1024 * 1024  # workbooks up to this size are read into memory once
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -38,6 +41,8 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _HYPERLINK = re.compile(rb"<hyperlink\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+# ref (one cell), r:id and Excel's xr:uid, nothing else and no character references
+_PLAIN_HYPERLINK = re.compile(rb' ref="([A-Z]{1,3})([0-9]+)" r:id="([^"&]+)"(?: xr:uid="[^"]*")?/?')
 
 
 @dataclass
@@ -88,10 +93,13 @@ def max_sheet_rows() -> int:
     return int(os.environ.get("ICE287G_MAX_SHEET_ROWS", MAX_SHEET_ROWS))
 
 
-def _check_not_ole(path: Path) -> None:
+def _check_not_ole(path: Path, data: bytes | None = None) -> None:
     """Refuse an OLE2 compound file: an encrypted (password-protected) workbook or a legacy .xls."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
+    if data is not None:
+        head = data[: 1 << 16]
+    else:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
     if not head:
         raise IngestError("empty file (0 bytes): not an xlsx workbook", file=path)
     if head.startswith(OLE2_MAGIC):
@@ -114,11 +122,14 @@ def _check_xml_members(zf: zipfile.ZipFile, path: Path) -> None:
             raise UnsafeFileError(f"{info.filename} declares a DTD/entities: refusing a possible XML bomb", file=path)
 
 
-def check_archive(path: Path) -> zipfile.ZipFile:
-    """Open an xlsx as a zip and refuse it when it is not one or would unpack beyond the limits."""
-    _check_not_ole(path)
+def check_archive(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
+    """Open an xlsx as a zip and refuse it when it is not one or would unpack beyond the limits.
+
+    ``data``: the file's bytes when the caller has read them (the archive is then read from memory).
+    """
+    _check_not_ole(path, data)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise IngestError(
             f"not a readable xlsx workbook (not a zip archive: {exc}); is it truncated or another format "
@@ -224,13 +235,22 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     rel_targets: dict[str, str] = {}
     if rels_part in names:
-        rels = _parse_xml(zf, rels_part, path)
-        rel_targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+        rel_targets = _relationship_targets(zf, rels_part, path)
     links: dict[tuple[int, int], str] = {}
     columns: dict[str, int] = {}
     # The <hyperlinks> element is flat and machine-written: attributes are read with a regex, which is
     # ~10x faster than an XML parse of the fragment (the whole part was already checked for DTDs).
     for m in _HYPERLINK.finditer(fragment):
+        plain = _PLAIN_HYPERLINK.fullmatch(m.group(1))
+        if plain is not None:  # the one-cell form Excel writes: the same reading as below, fewer steps
+            target = rel_targets.get(plain.group(3).decode("utf-8"))
+            if target is not None:
+                c = plain.group(1)
+                col = columns.get(c)
+                if col is None:
+                    col = columns[c] = _column_index(c.decode())
+                links[(int(plain.group(2)), col)] = target
+            continue
         raw_attrs = dict(_ATTR.findall(m.group(1)))
         rid = next((v for k, v in raw_attrs.items() if k.endswith(b":id")), None)  # r:id, whatever the prefix
         target = rel_targets.get(_attr_text(rid)) if rid else None
@@ -256,6 +276,35 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     return links
 
 
+# A relationships part exactly as Excel writes it: the declaration, the root in the package namespace
+# and nothing but <Relationship Id Type Target [TargetMode]/> elements whose values are printable ASCII
+# (``&amp;`` the only reference). Such a part is well-formed XML and ElementTree would read the same
+# Id -> Target pairs, so they are read with one regex; any other part goes through ``_parse_xml``.
+_VALUE_TEXT = rb"[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x7e]*(?:&amp;[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x7e]*)*"
+_RELATIONSHIP = (
+    rb'<Relationship Id="(' + _VALUE_TEXT + rb')" Type="' + _VALUE_TEXT + rb'" Target="(' + _VALUE_TEXT + rb')"'
+    rb'(?: TargetMode="External")?/>'
+)
+_PLAIN_RELS = re.compile(
+    rb'<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\r?\n?'
+    rb'<Relationships xmlns="http://schemas\.openxmlformats\.org/package/2006/relationships">'
+    rb"(?:" + _RELATIONSHIP + rb")*</Relationships>[ \t\r\n]*"
+)
+_RELATIONSHIP_RE = re.compile(_RELATIONSHIP)
+
+
+def _relationship_targets(zf: zipfile.ZipFile, part: str, path: Path) -> dict[str, str]:
+    """Id -> Target of a relationships part (the plain form by regex, any other by the XML parser)."""
+    data = zf.read(part)
+    if _PLAIN_RELS.fullmatch(data):
+        return {
+            rid.decode("ascii").replace("&amp;", "&"): target.decode("ascii").replace("&amp;", "&")
+            for rid, target in _RELATIONSHIP_RE.findall(data)
+        }
+    rels = _parse_xml(zf, part, path, data)
+    return {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+
+
 def _attr_text(value: bytes) -> str:
     """An attribute value as written (UTF-8), with its character and entity references decoded."""
     text = value.decode("utf-8")
@@ -276,12 +325,40 @@ def _error_cells(zf: zipfile.ZipFile, part: str, raw: bytes | None = None) -> di
     if b't="e"' not in raw:
         return {}
     errors: dict[tuple[int, int], str] = {}
-    for m in _ERROR_CELL.finditer(raw):
+    for m in _error_cell_matches(raw):
         ref = _ATTR_R.search(m.group(1))
         val = _VALUE.search(m.group(2))
         if ref and val:
             errors[(int(ref.group(2)), _column_index(ref.group(1).decode()))] = val.group(1).decode("utf-8", "replace")
     return errors
+
+
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")  # rb"\w"
+_CELL_START = re.compile(rb"<c\b")
+
+
+def _error_cell_matches(raw: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches of ``_ERROR_CELL.finditer(raw)``, found from each ``t="e"`` instead of trying the
+    pattern at every cell of the sheet (a sheet has thousands of cells and a few error cells).
+
+    A match must start at a ``<c`` between the last ``>`` before a ``t="e"`` and that ``t="e"``
+    (the attributes hold no ``>``); the leftmost such start after the previous match is where
+    ``finditer`` finds it (``test_error_cells_match_the_scan_of_every_cell`` compares the two).
+    """
+    last_end = 0
+    p = -1
+    while (p := raw.find(b't="e"', p + 1)) >= 0:
+        if p < last_end or (p and raw[p - 1] in _WORD_BYTES):
+            continue  # inside the previous match, or not at a word boundary (``\bt="e"``)
+        lo = max(raw.rfind(b">", last_end, p) + 1, last_end)
+        start = _CELL_START.search(raw, lo, p)
+        if start is None:
+            continue
+        m = _ERROR_CELL.match(raw, start.start())
+        if m is None:
+            continue
+        last_end = m.end()
+        yield m
 
 
 def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
@@ -297,8 +374,11 @@ def read_workbook(path: Path, *, with_hyperlinks: bool = True) -> list[Sheet]:
 
 
 def _read_workbook(path: Path, with_hyperlinks: bool) -> list[Sheet]:
-    zf = check_archive(path)
-    with zf, open(path, "rb") as fh:
+    # A workbook of ordinary size is read once into memory, for the archive checks, the XML parts and
+    # calamine alike (instead of three readers seeking in the file); a larger one is read from disk.
+    data = path.read_bytes() if path.stat().st_size <= MAX_IN_MEMORY_BYTES else None
+    zf = check_archive(path, data)
+    with zf, open(path, "rb") if data is None else io.BytesIO(data) as fh:
         parts = _sheet_parts(zf, path)
         members = set(zf.namelist())
         try:

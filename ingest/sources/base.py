@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
+import pyarrow as pa
 
 from ingest.readers.xlsx import Sheet, read_workbook
 from ingest.safe_text import fs_text
@@ -116,6 +117,7 @@ class Parsed:
     files may instead give ``relation_sql``: a DuckDB SELECT that landing inserts from directly
     (``_row_number`` first, then ``meta["columns"]`` in order). When both are given, the frame is
     registered as ``_incoming`` for that SELECT to read (one parsing SQL for CSV and xlsx rows).
+    ``arrow`` (optional) holds the same rows as ``frame`` as an Arrow table.
     """
 
     source: str
@@ -128,6 +130,9 @@ class Parsed:
     header_row: int | None = None
     n_rows: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    # The frame's rows as an Arrow table, when the source built them as Arrow first (landing inserts
+    # it as it is; for any other frame landing converts the frame once).
+    arrow: pa.Table | None = None
 
 
 class Source:

@@ -11,6 +11,7 @@ listed for review (``int_review__unsafe_cells``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ingest.sources.ice_parsing import normalize_url
@@ -23,6 +24,7 @@ _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
+@lru_cache(maxsize=65536)
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is an absolute http(s) address with a plain host name, else None."""
     if not url:
@@ -41,6 +43,9 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+# Both are pure functions of one string, and ICE prints the same few thousand targets in every sheet
+# (171,427 link cells in the archive): each distinct target is checked once per process.
+@lru_cache(maxsize=65536)
 def published_url(target: str | None) -> str | None:
     """The URL published for a link target: unwrapped by ``normalize_url``, then ``safe_url``."""
     try:

@@ -1,0 +1,170 @@
+"""Landing several files per transaction and reading workbooks in worker processes (issue 11) change
+how fast files land, never what lands: the same rows in the same order as one file at a time, a batch
+whose transaction fails falls back to landing its files one by one (only the bad file is quarantined,
+at stage ``land``), and a worker that dies rejects only the file it was reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from warehouse_support import SAMPLE
+from xlsx_fixtures import HEADER_8, row8, write_sheet
+
+from ingest import landing, pipeline, read_pool
+from ingest.sources.ice_sheets import IceSheets
+
+CLOCK = {"_loaded_at", "loaded_at", "validated_at", "first_seen_at", "rejected_at"}
+SECRET = {"person_key", "meta_json"}  # the person key is a secret of each warehouse (meta_json names its id)
+
+
+def _sheets(raw: Path, n: int) -> list[Path]:
+    return [
+        write_sheet(
+            raw / f"participatingAgencies01{k + 10:02d}2025am.xlsx",
+            HEADER_8,
+            [row8(f"Batch Test Agency {k}-{i}") for i in range(3)],
+        )
+        for k in range(n)
+    ]
+
+
+def _table(db: Path, table: str) -> list[tuple]:
+    """A raw table in its physical (rowid) order, wall-clock and secret columns left out."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cols = [r[0] for r in con.execute(f"describe raw.{table}").fetchall() if r[0] not in CLOCK | SECRET]
+        return con.execute(f"select {', '.join(cols)} from raw.{table} order by rowid").fetchall()
+    finally:
+        con.close()
+
+
+def _tables(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [
+            r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def _outcomes(summary) -> list[tuple]:
+    return [(o.path, o.status, o.detail, o.stage, o.n_rows) for o in summary.outcomes]
+
+
+def test_batches_land_the_rows_of_one_file_at_a_time(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE, raw)
+    shutil.copy(next((raw / "ice_287g_sheets").rglob("*.xlsx")), raw / "copy_of_a_sheet.xlsx")  # same bytes
+    one = pipeline.ingest_dir(raw, tmp_path / "one" / "work.duckdb")
+    monkeypatch.setattr(pipeline, "LAND_BATCH_FILES", 1)
+    alone = pipeline.ingest_dir(raw, tmp_path / "alone" / "work.duckdb")
+    assert _outcomes(one) == _outcomes(alone)
+    assert len(one.by_status("loaded")) > 10 and one.by_status("already_loaded")
+    for table in _tables(tmp_path / "one" / "work.duckdb"):
+        assert _table(tmp_path / "one" / "work.duckdb", table) == _table(tmp_path / "alone" / "work.duckdb", table)
+
+
+def test_a_failed_batch_lands_its_files_one_by_one_and_quarantines_only_the_bad_one(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    paths = _sheets(raw, 5)
+    bad = paths[2].name
+    parse = IceSheets.parse
+
+    def parse_with_a_bad_date(self, file, detection, context):
+        parsed = parse(self, file, detection, context)
+        if file.path.name == bad:
+            # a value that does not fit its raw column (date), in a column of mixed Python types (no Arrow):
+            # the file is inserted on its own inside the batch, after the files before it, and DuckDB refuses it
+            parsed.arrow = None
+            parsed.frame["signed_date"] = pd.Series(["not a date", 5, dt.date(2025, 1, 2)], dtype=object)
+        return parsed
+
+    monkeypatch.setattr(IceSheets, "parse", parse_with_a_bad_date)
+    batches: list[tuple[int, str]] = []
+    land_batch = landing.land_batch
+
+    def spy(con, items, copies=None):
+        try:
+            counts = land_batch(con, items, copies)
+        except Exception as exc:
+            batches.append((len(items), type(exc).__name__))
+            raise
+        batches.append((len(items), "ok"))
+        return counts
+
+    monkeypatch.setattr(landing, "land_batch", spy)
+    seen = []
+    db = tmp_path / "wh" / "work.duckdb"
+    summary = pipeline.ingest_dir(raw, db, on_file=seen.append, quarantine_dir=tmp_path / "q")
+
+    assert batches == [(5, "ConversionException")]  # one batch, rolled back
+    assert [o.path for o in summary.outcomes] == sorted(p.name for p in paths) == [o.path for o in seen]
+    statuses = {o.path: (o.status, o.stage) for o in summary.outcomes}
+    assert statuses.pop(bad) == ("rejected", "land")
+    assert set(statuses.values()) == {("loaded", None)}
+    assert "ConversionException while landing" in next(o.detail for o in summary.outcomes if o.path == bad)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.load_manifest").fetchone()[0] == 4
+        assert con.execute("select count(*) from raw.ice_participating_rows").fetchone()[0] == 12
+        assert con.execute("select source_file, stage from raw.load_rejections").fetchall() == [(bad, "land")]
+        landed = {r[0] for r in con.execute("select distinct _source_file from raw.ice_participating_rows").fetchall()}
+        assert bad not in landed and len(landed) == 4
+    finally:
+        con.close()
+    assert len(list((tmp_path / "q").glob("*.txt"))) == 1
+
+
+@pytest.fixture
+def forced_pool(monkeypatch):
+    """Worker processes even for a handful of files."""
+    monkeypatch.setattr(read_pool, "POOL_MIN_FILES", 1)
+    monkeypatch.setenv("ICE287G_INGEST_WORKERS", "2")
+
+
+def test_workers_read_as_the_main_process_does(tmp_path, monkeypatch, forced_pool):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE, raw)
+    sheet = next((raw / "ice_287g_sheets").rglob("*.xlsx"))
+    shutil.copy(sheet, raw / "copy_of_a_sheet.xlsx")
+    (raw / "participatingAgencies01012025am.xlsx").write_bytes(sheet.read_bytes()[:2000])  # truncated
+    (raw / "participatingAgencies01022025am.xlsx").write_bytes(b"not a workbook")
+    started = []
+    start = read_pool.ReadPool.start
+    monkeypatch.setattr(read_pool.ReadPool, "start", classmethod(lambda cls, n: started.append(n) or start(n)))
+    pooled = pipeline.ingest_dir(raw, tmp_path / "pooled" / "work.duckdb")
+    assert started and started[0] >= 10
+    monkeypatch.setenv("ICE287G_INGEST_WORKERS", "0")
+    serial = pipeline.ingest_dir(raw, tmp_path / "serial" / "work.duckdb")
+    assert _outcomes(pooled) == _outcomes(serial)
+    assert len(pooled.rejected) == 2 and pooled.by_status("already_loaded")
+    assert {o.stage for o in pooled.rejected} == {"detect"}
+    for table in _tables(tmp_path / "pooled" / "work.duckdb"):
+        assert _table(tmp_path / "pooled" / "work.duckdb", table) == _table(tmp_path / "serial" / "work.duckdb", table)
+
+
+def test_a_worker_that_dies_rejects_only_the_file_it_was_reading(tmp_path, monkeypatch, forced_pool):
+    raw = tmp_path / "raw"
+    paths = _sheets(raw, 6)
+    doomed = paths[3].name
+    parse = IceSheets.parse
+
+    def parse_or_die(self, file, detection, context):
+        if file.path.name == doomed:
+            os._exit(9)  # as a segfault in a reader's native code would end the worker
+        return parse(self, file, detection, context)
+
+    monkeypatch.setattr(IceSheets, "parse", parse_or_die)
+    summary = pipeline.ingest_dir(raw, tmp_path / "wh" / "work.duckdb")
+    statuses = {o.path: o.status for o in summary.outcomes}
+    assert statuses.pop(doomed) == "rejected"
+    assert set(statuses.values()) == {"loaded"} and len(statuses) == 5
+    rejected = summary.rejected[0]
+    assert rejected.stage == "read" and read_pool.CRASHED in rejected.detail

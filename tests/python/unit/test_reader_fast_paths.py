@@ -1,0 +1,174 @@
+"""The ingest's fast paths (issue 11) give the answers of the code they stand in for: the memoised URL
+checks, the error-cell scan started from each ``t="e"``, the one-cell hyperlink form and ICE rows built
+as Arrow. Each is compared with the slow form on real-looking and random inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+
+from ingest.readers import xlsx
+from ingest.sources import url_safety
+from ingest.sources.ice_sheets import _rows_as_tables
+
+TARGETS = [
+    None,
+    "",
+    "https://www.ice.gov/doclib/287gMOA/a.pdf",
+    "http://www.ice.gov/x.pdf",
+    "www.ice.gov/doclib/287gMOA/b.pdf",
+    "https:/www.ice.gov/c.pdf",
+    "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fd.pdf&data=05",
+    "javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "http://[::1",
+    "file:///etc/passwd",
+    "#Sheet2!A1",
+    "https://user@evil.example:99999/x",
+    "chrome-extension://abc/https://www.ice.gov/e.pdf",
+    "https://web.archive.org/web/2025/https://www.ice.gov/f.pdf",
+]
+
+
+def test_memoised_url_checks_answer_as_the_functions_they_wrap():
+    url_safety.published_url.cache_clear()
+    url_safety.safe_url.cache_clear()
+    for target in TARGETS * 2:  # the second round is answered from the caches
+        assert url_safety.published_url(target) == url_safety.published_url.__wrapped__(target)
+        assert url_safety.safe_url(target) == url_safety.safe_url.__wrapped__(target)
+    assert url_safety.published_url.cache_info().hits >= len(TARGETS)
+
+
+_TOKENS = [
+    b'<c r="A1" t="e">',
+    b'<c r="B2" s="1" t="e"><v>#N/A</v></c>',
+    b'<c r="C3" t="s"><v>4</v></c>',
+    b'<c r="D4" t="e"/>',
+    b"<v>#REF!</v>",
+    b"</c>",
+    b"<c ",
+    b"<cols>",
+    b'xt="e"',
+    b' t="e"',
+    b">",
+    b"<row>",
+    b"text",
+    b'<c r="E5" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+]
+
+
+def _spans(matches) -> list[tuple[int, int, bytes, bytes]]:
+    return [(m.start(), m.end(), m.group(1), m.group(2)) for m in matches]
+
+
+def test_error_cells_match_the_scan_of_every_cell():
+    rng = random.Random(11)
+    for _ in range(3000):
+        raw = b"".join(rng.choice(_TOKENS) for _ in range(rng.randint(0, 30)))
+        assert _spans(xlsx._error_cell_matches(raw)) == _spans(xlsx._ERROR_CELL.finditer(raw)), raw
+
+
+def _workbook_part(hyperlinks: bytes, rels: bytes) -> zipfile.ZipFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"<worksheet><hyperlinks>" + hyperlinks + b"</hyperlinks></worksheet>")
+        zf.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+    return zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+
+
+_LINKS = [
+    b'<hyperlink ref="G689" r:id="rId1" xr:uid="{F46EA86F-3C06}"/>',
+    b'<hyperlink ref="G65" r:id="rId2"/>',
+    b'<hyperlink ref="G65" r:id="rId3"/>',  # the same cell again: the later one wins
+    b'<hyperlink ref="H2:H4" r:id="rId1"/>',
+    b'<hyperlink r:id="rId2" ref="AB7"/>',
+    b'<hyperlink ref="G9" location="Sheet2!A1" display="x"/>',
+    b'<hyperlink ref="G10" r:id=""/>',
+    b'<hyperlink ref="G11" r:id="rId9"/>',
+    b'<hyperlink ref="G12" x:id="rId1"/>',
+    b'<hyperlink ref="G13" r:id="rId&amp;1"/>',
+    b'<hyperlink ref="g14" r:id="rId1"/>',
+]
+_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'relationships"><Relationship Id="rId1" Type="t" Target="https://www.ice.gov/a.pdf?x=1&amp;y=2"/>'
+    b'<Relationship Id="rId2" Type="t" Target="https://www.ice.gov/b.pdf" TargetMode="External"/>'
+    b'<Relationship Id="rId3" Type="t" Target="javascript:alert(1)"/>'
+    b'<Relationship Id="rId&amp;1" Type="t" Target="https://www.ice.gov/amp.pdf"/></Relationships>'
+)
+
+
+def test_one_cell_hyperlinks_read_as_the_general_form(monkeypatch):
+    rng = random.Random(5)
+    cases = [b"".join(rng.choice(_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
+    slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    assert fast == slow
+    assert any(fast)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"_row_number": [2, 3], "state": ["WY", None], "signed_date": [dt.date(2025, 1, 2), None]},
+        {"_row_number": [2], "state": [None], "signed_date": [None]},  # all-empty columns stay object
+        {"_row_number": [2, 3], "state": ["a", "b"]},  # a column the layout lacks: all None
+    ],
+)
+def test_ice_rows_as_arrow_give_the_frame_pandas_would_build(data):
+    columns = ["_row_number", "state", "signed_date", "addendum"]
+    n = len(data["_row_number"])
+    arrow, frame = _rows_as_tables(data, columns, n)
+    expected = pd.DataFrame({c: data[c] if c in data else [None] * n for c in columns}, columns=columns)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert arrow is not None and arrow.num_rows == n
+
+
+def test_values_arrow_refuses_fall_back_to_pandas():
+    data = {"_row_number": [2, 3], "state": ["WY", 5]}  # mixed Python types
+    arrow, frame = _rows_as_tables(data, ["_row_number", "state"], 2)
+    assert arrow is None and frame["state"].tolist() == ["WY", 5]
+
+
+@pytest.mark.parametrize(
+    "rels",
+    [
+        _RELS.replace(
+            b'<?xml version="1.0" encoding="UTF-8"?>', b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        ),
+        _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>'),
+        _RELS.replace(b"a.pdf?x=1", b"a\xc3\xa9.pdf?x=1"),  # not ASCII: the XML parser reads it
+        _RELS.replace(b'Target="javascript', b'TargetMode="External" Target="javascript'),  # other order
+        _RELS.replace(b"&amp;y", b"&#38;y"),  # a character reference
+    ],
+)
+def test_plain_relationship_parts_read_as_the_xml_parser_reads_them(rels):
+    rels = rels.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')
+    zf = _workbook_part(b"", rels)
+    part = "xl/worksheets/_rels/sheet1.xml.rels"
+    parsed = xlsx._parse_xml(zf, part, "x.xlsx")
+    expected = {r.get("Id"): r.get("Target") for r in parsed.iter(f"{xlsx._NS_PKG_REL}Relationship")}
+    assert xlsx._relationship_targets(zf, part, "x.xlsx") == expected
+    assert expected["rId2"] == "https://www.ice.gov/b.pdf"
+
+
+def test_a_plain_relationship_part_is_read_by_the_regex():
+    rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>\r\n')
+    assert xlsx._PLAIN_RELS.fullmatch(rels)
+    assert (
+        xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x")["rId1"]
+        == "https://www.ice.gov/a.pdf?x=1&y=2"
+    )
+
+
+def test_a_malformed_relationship_part_is_still_refused():
+    rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')[:-20]  # cut short
+    with pytest.raises(xlsx.UnsafeFileError, match="cannot be parsed safely"):
+        xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x.xlsx")
