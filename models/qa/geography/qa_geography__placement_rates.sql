@@ -2,11 +2,13 @@
 with
 
 geography as (
+    -- an agency whose state no rule knew (XX) cannot be placed; it is listed for review instead
     select
         jurisdiction_level,
         county_fips,
         place_geoid
     from {{ ref('int_agency_geography') }}
+    where state_code <> 'XX'
 ),
 
 census_counties as (

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bad_input_fixtures import UNSAFE_TARGETS, agency_rows, ledger_text, no_traceback, rezip
+from value_mutations import SEED, SHEETS, Injection, mutated_path, write_mutated_copies
 from warehouse_support import Publication, copy_raw, copy_warehouse, query, rejections, rows_from_file, run_cli, sha256
 from xlsx_fixtures import HEADER_7, HEADER_8, row8, write_sheet
 
@@ -92,6 +94,7 @@ def _value_case_file(raw: Path, index: int, name: str) -> Path:
 SAME_DAY = "ice_287g_sheets/2026-07-10"  # after every other case: its pm sheet is the newest publication
 HOSTILE_SHEET = "ice_287g_sheets/2026-06-30/participatingAgencies06302026am.xlsx"
 HOSTILE_LEDGER = "ledger/payments_ledger_hostile_values.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,12 @@ class Landed:
     and the publication that was current before it."""
 
     warehouse: Path
+    raw: Path
     files: dict[str, Path]
     text: str
     returncode: int
     before: Publication
+    injected: list[Injection]  # the seeded misspellings and error cells in copies of sample sheets
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +126,10 @@ def landed(built_sample_warehouse: Path, tmp_path_factory) -> Landed:
     _hostile_sheet(files["hostile_sheet"])
     files["hostile_ledger"] = raw / HOSTILE_LEDGER
     files["hostile_ledger"].write_text(HOSTILE_LEDGER_TEXT)
+    injected = write_mutated_copies(SAMPLE, raw, random.Random(SEED))
     result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
     text = " ".join((result.stdout + "\n" + result.stderr).split())
-    return Landed(warehouse, files, text, result.returncode, before)
+    return Landed(warehouse, raw, files, text, result.returncode, before, injected)
 
 
 def test_the_build_of_every_case_passes_strict_and_quarantines_nothing(landed: Landed):
@@ -332,3 +338,43 @@ def test_hostile_values_land_as_printed_and_are_neutralised_where_published(land
     assert ("payee_name", "@SUM(A1) Payee") in formula
     control = {(c, r) for c, _, r in by_method["control_characters"]}
     assert ("law_enforcement_agency", "Ansi Red County Sheriff") in control and ("payee_name", "Ansi Payee") in control
+
+
+@pytest.mark.slow
+def test_injected_misspellings_and_error_cells_publish_and_resolve(landed: Landed):
+    """Seeded misspellings and error cells (tests/python/value_mutations.py) in copies of three sample
+    sheets: the build publishes, every injected value is listed for review, each misspelling resolves to
+    the value it was made from (fuzzy, confidence between 0 and 1), each error cell to its placeholder."""
+    injected = landed.injected
+    assert {i.column_name for i in injected} == {"state", "support_type", "agency_type", "county"}
+    assert landed.returncode == EXIT_OK, landed.text[-3000:]
+    assert (landed.warehouse / "marts.duckdb").exists()  # published
+    for index, (rel, _) in enumerate(SHEETS):  # each mutated copy landed as a publication of its own
+        copy = mutated_path(landed.raw, rel, index)
+        assert rows_from_file(landed.warehouse / "work.duckdb", sha256(copy))["load_manifest"] == 1, copy
+
+    review = {
+        (source_table, column_name, value): (resolved_to, method, confidence)
+        for source_table, column_name, value, resolved_to, method, confidence in query(
+            landed.warehouse / "marts.duckdb",
+            "select source_table, column_name, value_printed, resolved_to, method, confidence "
+            "from rpt_values_for_review",
+        )
+    }
+    for item in injected:
+        key = (item.source_table, item.column_name, item.value)
+        assert key in review, f"{item} not in rpt_values_for_review"
+        resolved_to, method, confidence = review[key]
+        if item.expected is None:
+            assert method == "error_cell", (item, review[key])
+            assert resolved_to == {"state": "XX", "support_type": "Unknown"}.get(item.column_name), (item, review[key])
+        else:
+            assert resolved_to == item.expected, (item, review[key])
+            assert method in ("fuzzy_edit_distance", "column_fuzzy"), (item, review[key])
+            assert 0 < confidence < 1
+    # the gate counted the warnings: the sheets landed, with their vocabulary warnings stored
+    warned = query(
+        landed.warehouse / "work.duckdb",
+        "select distinct expectation from raw.validation_results where not success and severity = 'warn' and landed",
+    )
+    assert {"support_type_outside_vocabulary", "agency_type_outside_vocabulary"} <= {w for (w,) in warned}

@@ -1,16 +1,19 @@
-"""A new sheet added to a built warehouse: the build is incremental — dbt runs only the models and tests
-downstream of the raw sources that changed, and int_ice_rows_normalised adds only the new publication's
-rows — and publishes marts identical, row for row, to a full rebuild from scratch, for the newest sheet
-and for an older sheet that arrives late, out of order. A build with no new data runs no dbt at all.
+"""New sheets added to a built warehouse: the build is incremental — dbt runs only the models and tests
+downstream of the raw sources that changed, and int_ice_rows_normalised adds only the new publications'
+rows — and publishes marts identical, row for row, to a full rebuild from scratch. The sheets that arrive
+are the newest participating sheet and an older one arriving late, out of order, both in one build (one
+warehouse built without them, one incremental build: each case its own build cost two more sample
+builds). A build with no new data runs no dbt at all.
 
-The full rebuild is the session's built sample warehouse; the warehouse the sheet is added to is built from
-the sample without that sheet. Which sheets are held back is read from the full build (never listed here).
+The full rebuild is the session's built sample warehouse; the warehouse the sheets are added to is built
+from the sample without them. Which sheets are held back is read from the full build (never listed here).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -22,32 +25,43 @@ from ingest.project import dbt_build, plan_build
 from tools.compare_marts import compare
 
 INCREMENTAL_MODEL = "int_ice_rows_normalised"
+CASES = ("newest", "late")
 
 
-def _held_back_sheet(full_marts: Path, which: str) -> tuple[str, int]:
-    """(source file, publication_seq) of the newest participating sheet, or of one in the middle."""
+def _held_back_sheets(full_marts: Path) -> dict[str, tuple[str, int]]:
+    """(source file, publication_seq) of the newest participating sheet and of one in the middle."""
     pubs = query(
         full_marts,
         "select source_file, publication_seq from dim_publications where kind = 'participating' "
         "order by publication_seq",
     )
     assert len(pubs) >= 3, pubs
-    return pubs[-1] if which == "newest" else pubs[len(pubs) // 2]
+    return {"newest": pubs[-1], "late": pubs[len(pubs) // 2]}
 
 
-@pytest.mark.parametrize("which", ["newest", "late"])
-def test_new_sheet_build_is_incremental_and_equals_a_full_rebuild(which, built_sample_warehouse, tmp_path):
-    full = built_sample_warehouse / "marts.duckdb"
-    source_file, seq = _held_back_sheet(full, which)
-    raw = copy_raw(tmp_path / "raw")
-    held = raw / source_file
-    aside = tmp_path / "aside" / held.name
-    aside.parent.mkdir()
-    shutil.move(held, aside)
+@dataclass(frozen=True)
+class Incremental:
+    """The warehouse the held-back sheets were added to, the build's output, and the counts around it."""
 
-    # the warehouse before the sheet arrives: everything else landed, built and tested, as a user's is
+    warehouse: Path
+    held: dict[str, tuple[str, int]]  # case -> (source file, publication_seq in the full build)
+    stdout: str
+    n_before: int  # rows of the incremental model before the sheets arrived
+
+
+@pytest.fixture(scope="module")
+def incremental(built_sample_warehouse: Path, tmp_path_factory) -> Incremental:
+    root = tmp_path_factory.mktemp("incremental")
+    held = _held_back_sheets(built_sample_warehouse / "marts.duckdb")
+    raw = copy_raw(root / "raw")
+    aside = root / "aside"
+    for source_file, _ in held.values():
+        (aside / source_file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(raw / source_file, aside / source_file)
+
+    # the warehouse before the sheets arrive: everything else landed, built and tested, as a user's is
     # (a build that skipped the data tests would not be a baseline: the next build would run them all)
-    warehouse = tmp_path / "wh"
+    warehouse = root / "wh"
     # the full build's person key, so fct_arrests.person_key (an HMAC under the warehouse's key) compares too
     (warehouse / "secrets").mkdir(parents=True)
     shutil.copy2(built_sample_warehouse / "secrets" / "person_key", warehouse / "secrets" / "person_key")
@@ -57,12 +71,33 @@ def test_new_sheet_build_is_incremental_and_equals_a_full_rebuild(which, built_s
     assert first.ok, first.failures
     n_before = query(warehouse / "work.duckdb", f"select count(*) from intermediate.{INCREMENTAL_MODEL}")[0][0]
 
-    shutil.move(aside, held)
+    for source_file, _ in held.values():
+        shutil.move(aside / source_file, raw / source_file)
     result = run_cli("build", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse), "--strict")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "dbt build (incremental: " in result.stdout and "raw sources changed" in result.stdout, result.stdout[-2000:]
+    return Incremental(warehouse, held, result.stdout, n_before)
 
-    # only what the new sheet needs ran: none of the seeds (unchanged), not every model
+
+def test_the_build_runs_only_what_the_new_sheets_need(incremental: Incremental):
+    warehouse, stdout = incremental.warehouse, incremental.stdout
+    assert "dbt build (incremental: " in stdout and "raw sources changed" in stdout, stdout[-2000:]
+
+    # the incremental branch ran: dbt compiled the model with its new-publications filter and appended
+    compiled = next((warehouse / "dbt_target" / "compiled").rglob(f"{INCREMENTAL_MODEL}.sql")).read_text()
+    assert "not in (select distinct publication_id from" in compiled
+    n_after = query(warehouse / "work.duckdb", f"select count(*) from intermediate.{INCREMENTAL_MODEL}")[0][0]
+    n_new = 0
+    for source_file, _ in incremental.held.values():
+        (n,) = query(
+            warehouse / "work.duckdb",
+            "select count(*) from raw.ice_participating_rows where _source_file = ?",
+            [source_file],
+        )[0]
+        assert n > 0, source_file
+        n_new += n
+    assert n_after == incremental.n_before + n_new
+
+    # only what the new sheets need ran: none of the seeds (unchanged), not every model
     ran = {r["unique_id"] for r in json.loads((warehouse / "dbt_target" / "run_results.json").read_text())["results"]}
     manifest = json.loads((warehouse / "dbt_target" / "manifest.json").read_text())
     models = {u for u, n in manifest["nodes"].items() if n["resource_type"] == "model"}
@@ -70,23 +105,25 @@ def test_new_sheet_build_is_incremental_and_equals_a_full_rebuild(which, built_s
     assert not any(u.startswith("seed.") for u in ran), sorted(u for u in ran if u.startswith("seed."))
     assert 0 < len(ran & models) < len(models)
 
-    # the incremental branch ran: dbt compiled the model with its new-publications filter and appended
-    compiled = next((warehouse / "dbt_target" / "compiled").rglob(f"{INCREMENTAL_MODEL}.sql")).read_text()
-    assert "not in (select distinct publication_id from" in compiled
-    n_after = query(warehouse / "work.duckdb", f"select count(*) from intermediate.{INCREMENTAL_MODEL}")[0][0]
-    (n_new,) = query(
-        warehouse / "work.duckdb",
-        "select count(*) from raw.ice_participating_rows where _source_file = ?",
+
+def test_the_incremental_build_publishes_what_a_full_rebuild_publishes(
+    incremental: Incremental, built_sample_warehouse
+):
+    """Every mart, row for row (tools/compare_marts.py)."""
+    assert compare(built_sample_warehouse / "marts.duckdb", incremental.warehouse / "marts.duckdb") == []
+
+
+@pytest.mark.parametrize("which", CASES)
+def test_each_new_sheet_takes_its_place_in_the_order(which: str, incremental: Incremental):
+    """The newest sheet ends the order and is the latest; the late one takes its place, not the end."""
+    source_file, seq = incremental.held[which]
+    (got_seq, is_latest) = query(
+        incremental.warehouse / "marts.duckdb",
+        "select publication_seq, is_latest from dim_publications where source_file = ?",
         [source_file],
     )[0]
-    assert n_new > 0 and n_after == n_before + n_new
-
-    # ... and what it published is what a full rebuild publishes, every mart row for row
-    assert compare(full, warehouse / "marts.duckdb") == []  # tools/compare_marts.py
-    (got_seq,) = query(
-        warehouse / "marts.duckdb", "select publication_seq from dim_publications where source_file = ?", [source_file]
-    )[0]
-    assert got_seq == seq  # the late sheet takes its place in the order, not the end
+    assert got_seq == seq
+    assert is_latest is (which == "newest")
 
 
 def test_build_plan_follows_the_raw_sources(built_sample_warehouse, tmp_path):
