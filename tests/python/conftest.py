@@ -27,11 +27,15 @@ os.environ.setdefault("ICE287G_DBT_DOCS", "0")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc."""
+    """Mark every test with its tier, taken from its folder (tests/python/<tier>/): `-m unit` etc.; then
+    put the modules that run builds of their own (a `slow` test) first, so that under `--dist loadfile`
+    the long modules start at once on both workers and the short ones fill in after them."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
         if parts and parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
+    slow_modules = {str(item.fspath) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: str(item.fspath) not in slow_modules)  # stable: order within kept
 
 
 @contextmanager

@@ -23,7 +23,7 @@ import pytest
 from ingest.pipeline import ingest_dir
 from ingest.project import run_dbt
 
-pytestmark = pytest.mark.realdata
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]  # a build of its own (a newer sheet)
 
 SHEET_FOLDERS = ("ice_287g_sheets", "ice_287g_sheets_reconstructed_from_wayback_html")
 SUPPORT = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}

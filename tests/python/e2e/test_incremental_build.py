@@ -27,6 +27,8 @@ from tools.compare_marts import compare
 INCREMENTAL_MODEL = "int_ice_rows_normalised"
 CASES = ("newest", "late")
 
+pytestmark = pytest.mark.slow  # builds of its own
+
 
 def _held_back_sheets(full_marts: Path) -> dict[str, tuple[str, int]]:
     """(source file, publication_seq) of the newest participating sheet and of one in the middle."""

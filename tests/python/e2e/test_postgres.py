@@ -20,6 +20,8 @@ from warehouse_support import copy_warehouse, run_cli
 
 from ingest.publish import DENY_COLUMNS
 
+pytestmark = pytest.mark.slow  # builds of its own
+
 
 @pytest.fixture(scope="module")
 def team_db(postgres) -> str:
