@@ -4,9 +4,12 @@ sheet added to a built warehouse (`ice287g build` end to end: an incremental bui
 issue 15: the static site (``ingest.site.write_site``) of the sample and of the ../shared/realdata
 build, and the ``dbt docs generate --static`` page publishing adds beside it.
 
+Then the test loop's rows: `make test-fast` and `make test` in this checkout, .venv present (each once;
+`--no-make-test` skips them: together they take ~6 minutes).
+
 Prints measured figures beside their targets; asserts nothing (timing targets live here, not in tests).
 The load average is printed at the end: on this 2-core machine other work doubles a figure.
-Usage: .venv/bin/python bench/bench_build.py [--runs N] [--no-archive] [--skip-realdata]
+Usage: .venv/bin/python bench/bench_build.py [--runs N] [--no-archive] [--skip-realdata] [--no-make-test]
 """
 
 from __future__ import annotations
@@ -113,11 +116,26 @@ def _site_rows(tmp: Path, sample_wh: Path, runs: int, realdata: Path | None) -> 
     return rows
 
 
+def _make_test_rows() -> list[tuple[str, list[float], str]]:
+    """Wall seconds of `make test-fast` and `make test` in this checkout (.venv present), each run once."""
+    rows = []
+    for target, budget in (("test-fast", "<= 60 s"), ("test", "<= 300 s")):
+        load = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        proc = subprocess.run(["make", target], capture_output=True, text=True, cwd=REPO)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(f"make {target} failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+        rows.append((f"`make {target}`, .venv present (load {load:.1f} at the start)", [wall], budget))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--no-archive", action="store_true", help="skip the archive rows (../shared)")
     parser.add_argument("--skip-realdata", action="store_true", help="no realdata site row (it builds realdata)")
+    parser.add_argument("--no-make-test", action="store_true", help="skip the make test-fast / make test rows")
     args = parser.parse_args()
     realdata = REPO.parent / "shared" / "realdata"
     rows = []
@@ -151,6 +169,8 @@ def main() -> int:
             rows.append(("one new ICE sheet into the built archive warehouse, `ice287g build`", new_arch, "<= 15 s"))
         use_real = None if args.skip_realdata or not (realdata / "MANIFEST.md").exists() else realdata
         rows += _site_rows(tmp, tmp / "wh0", max(args.runs, 3), use_real)
+    if not args.no_make_test:
+        rows += _make_test_rows()
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print("| figure | runs (s) | target |")
     print("|---|---|---|")
