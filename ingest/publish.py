@@ -26,6 +26,7 @@ still be pruned.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -177,11 +178,16 @@ def _manifest(warehouse_dir: Path) -> Path:
     return manifest
 
 
+DOCS_CACHE_KEEP = 4  # docs pages kept in the checkout's target/docs_cache/ (the realdata one is ~5 MB)
+
+
 def _dbt_docs(warehouse_dir: Path) -> Path | None:
     """``dbt docs generate --static`` on the work file (before publishing attaches it): one HTML file for the
-    site's Docs page. A failure leaves the site without docs rather than failing the publication.
+    site's Docs page, reused while the project and the catalog are those it was made from (``_docs_key``) —
+    by this warehouse, and by any other of this checkout (target/docs_cache/, like dbt's parse cache). A
+    failure leaves the site without docs rather than failing the publication.
     ICE287G_DBT_DOCS=0 skips it (the test suite's many throwaway builds save dbt's few seconds each)."""
-    from ingest.project import run_dbt
+    from ingest.project import project_dir, run_dbt
 
     if os.environ.get("ICE287G_DBT_DOCS", "1") == "0":
         return None
@@ -190,11 +196,27 @@ def _dbt_docs(warehouse_dir: Path) -> Path | None:
     key = _docs_key(warehouse_dir)
     if page.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == key:
         return page  # same project, same relations and column types: the page dbt wrote last time is this one
-    result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
-    if not (result.ok and page.exists()):
-        return None
+    cached = project_dir() / "target" / "docs_cache" / f"{key}.html"
+    if cached.exists():  # another warehouse of this checkout had the same project and catalog
+        _copy_atomic(cached, page)
+    else:
+        result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
+        if not (result.ok and page.exists()):
+            return None
+        with contextlib.suppress(OSError):  # a read-only checkout: no shared cache
+            _copy_atomic(page, cached)
+            for old in sorted(cached.parent.glob("*.html"), key=lambda f: f.stat().st_mtime)[:-DOCS_CACHE_KEEP]:
+                old.unlink()
     key_file.write_text(key, encoding="utf-8")
     return page
+
+
+def _copy_atomic(src: Path, dest: Path) -> None:
+    """Copy src to dest through a temporary name and one rename (a reader never sees half a file)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)
 
 
 def _docs_key(warehouse_dir: Path) -> str:

@@ -48,6 +48,36 @@ def marts(built_sample_warehouse: Path) -> Path:
 # --- structure (no browser) -------------------------------------------------------------------------------
 
 
+def test_docs_page_is_reused_across_warehouses_of_one_checkout(built_sample_warehouse: Path, tmp_path, monkeypatch):
+    """A warehouse without a docs page of its own takes the checkout's cached page for the same project and
+    catalog (target/docs_cache/<key>.html) instead of running `dbt docs generate` (the shared sample build
+    runs it, and fills the cache)."""
+    from warehouse_support import copy_warehouse
+
+    from ingest.project import project_dir
+    from ingest.publish import _dbt_docs, _docs_key
+
+    monkeypatch.setenv("ICE287G_DBT_DOCS", "1")
+    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    for name in ("static_index.html", "static_index.key"):
+        (warehouse / "dbt_target" / name).unlink(missing_ok=True)
+    cached = project_dir() / "target" / "docs_cache" / f"{_docs_key(warehouse)}.html"
+    kept = cached.read_bytes() if cached.exists() else None
+    marker = b"<!-- the cached page, not one dbt just wrote -->"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(marker)
+    try:
+        page = _dbt_docs(warehouse)
+        assert page is not None and page.read_bytes() == marker  # taken from the cache: dbt did not run
+        assert (warehouse / "dbt_target" / "static_index.key").read_text() == _docs_key(warehouse)
+        assert _dbt_docs(warehouse) == page and page.read_bytes() == marker  # and then the warehouse's own
+    finally:
+        if kept is None:
+            cached.unlink()
+        else:
+            cached.write_bytes(kept)
+
+
 def test_site_is_part_of_the_publication(built_sample_warehouse: Path):
     """site -> current/site, in the same publication folder as the marts and exports; files read-only."""
     wh = built_sample_warehouse
