@@ -314,7 +314,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
     """Insert one parsed file's rows with lineage into its raw table (inside the caller's transaction)."""
     columns = [c for c, _ in LINEAGE_COLUMNS[3:4]]  # _row_number comes from the parsed rows
     try:
-        if parsed.frame is not None:
+        if parsed.has_rows:
             # A frame inserted straight into its raw table goes in as Arrow (columnar, no per-value
             # Python); one that a source's SELECT reads keeps the types that SQL was written against.
             incoming = parsed.frame if parsed.relation_sql is not None else _arrow_of(parsed)
@@ -323,11 +323,11 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
             # a DuckDB SELECT (may read a file itself, or the frame registered as _incoming)
             data_cols = parsed.meta.get("columns") or []
             select = parsed.relation_sql
-        elif parsed.frame is not None:
+        elif parsed.has_rows:
             # A frame may carry `_sheet` per row (a workbook whose rows come from several sheets).
-            if "_sheet" in parsed.frame.columns:
+            if "_sheet" in parsed.columns:
                 columns.append("_sheet")
-            data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
+            data_cols = [c for c in parsed.columns if c not in ("_row_number", "_sheet")]
             select = "select " + ", ".join(quote_ident(c) for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
@@ -347,7 +347,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
                 raise
             raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
     finally:
-        if parsed.frame is not None:
+        if parsed.has_rows:
             _unregister(con, "_incoming")
 
 
@@ -466,9 +466,9 @@ def _insert_manifest(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> N
 
 def _arrow_group_key(parsed: Parsed) -> tuple[str, tuple[str, ...]] | None:
     """(raw table, columns) of a frame that goes in as Arrow; None for a file landed by its own INSERT."""
-    if parsed.relation_sql is not None or parsed.frame is None or not isinstance(_arrow_of(parsed), pa.Table):
+    if parsed.relation_sql is not None or not parsed.has_rows or not isinstance(_arrow_of(parsed), pa.Table):
         return None
-    return parsed.table, tuple(map(str, parsed.frame.columns))
+    return parsed.table, tuple(parsed.columns)
 
 
 def _insert_groups(items: list[Landable]) -> list[list[Landable]]:
@@ -492,8 +492,8 @@ def _insert_groups(items: list[Landable]) -> list[list[Landable]]:
 def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], loaded_at: dt.datetime) -> list[int]:
     """One INSERT of several files' Arrow rows into their raw table, lineage columns added per file."""
     parsed = group[0].parsed
-    per_row_sheet = "_sheet" in parsed.frame.columns
-    data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
+    per_row_sheet = "_sheet" in parsed.columns
+    data_cols = [c for c in parsed.columns if c not in ("_row_number", "_sheet")]
     tables = []
     for item in group:
         rows: pa.Table = _arrow_of(item.parsed)

@@ -109,9 +109,60 @@ def test_one_cell_hyperlinks_read_as_the_general_form(monkeypatch):
     cases = [b"".join(rng.choice(_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
     slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     assert fast == slow
     assert any(fast)
+
+
+# Excel's one-cell links with the attributes the reading ignores (display, tooltip, xr:uid), and forms
+# the whole-element fast path must leave to the general reading.
+_EXCEL_LINKS = [
+    b'<hyperlink ref="G689" r:id="rId1" xr:uid="{F46EA86F-3C06}"/>',
+    b'<hyperlink ref="G65" r:id="rId2"/>',
+    b'<hyperlink ref="G65" r:id="rId3" display="link "/>',  # the same cell again: the later one wins
+    b'<hyperlink ref="F2" r:id="rId1" display="https://www.ice.gov/a b.pdf" xr:uid="{A09C64AB}"/>',
+    b'<hyperlink ref="G328" r:id="rId2" tooltip="Original URL: https://x/y.pdf. Click" display="d"/>',
+    b'<hyperlink ref="G11" r:id="rId9"/>',  # no such relationship: no link
+    b'<hyperlink ref="AB70" r:id="rId1" display="caf\xc3\xa9"/>',
+    b'<hyperlink ref="C3" r:id="rId3" display="\xff\xfe"/>',  # not UTF-8 in a value the reading ignores
+]
+_OTHER_LINKS = [
+    b'<hyperlink ref="H2:H4" r:id="rId1"/>',
+    b'<hyperlink r:id="rId2" ref="AB7"/>',
+    b'<hyperlink ref="G9" location="Sheet2!A1" display="x"/>',
+    b'<hyperlink ref="G10" r:id=""/>',
+    b'<hyperlink ref="G13" r:id="rId&amp;1" display="x"/>',
+    b'<hyperlink ref="g14" r:id="rId1"/>',
+    b'<hyperlink ref="G15" r:id="rId\xc3\xa91"/>',
+    b'<hyperlink ref="G16" r:id="rId1" display="a>b"/>',
+    b'<hyperlink ref="G17" r:id="rId1" foo="x"/>',
+    b" ",
+]
+
+
+def test_whole_hyperlinks_elements_in_excels_form_read_as_the_general_form(monkeypatch):
+    rng = random.Random(7)
+    cases = [b"".join(rng.choice(_EXCEL_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    cases += [c + rng.choice(_OTHER_LINKS) + c for c in cases[:100]]  # one other form: all by the general code
+    plain = [bool(xlsx._PLAIN_HYPERLINKS.fullmatch(b"<hyperlinks>" + c)) for c in cases]
+    assert all(plain[:300]) and not any(plain[300:])
+    fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
+    slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    assert fast == slow
+    assert sum(map(len, fast)) > 500
+
+
+def test_excels_hyperlinks_in_a_part_that_declares_entities_are_still_refused():
+    part = b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet><hyperlinks>' + _EXCEL_LINKS[0] + b"</hyperlinks></worksheet>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", part)
+        zf.writestr("xl/worksheets/_rels/sheet1.xml.rels", _RELS)
+    with pytest.raises(xlsx.UnsafeFileError, match="DTD"):
+        xlsx._hyperlinks(zipfile.ZipFile(io.BytesIO(buf.getvalue())), "xl/worksheets/sheet1.xml", "x.xlsx")
 
 
 @pytest.mark.parametrize(
@@ -172,3 +223,73 @@ def test_a_malformed_relationship_part_is_still_refused():
     rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')[:-20]  # cut short
     with pytest.raises(xlsx.UnsafeFileError, match="cannot be parsed safely"):
         xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x.xlsx")
+
+
+def _zip_of(members: list[tuple[str, bytes, int]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, payload, method in members:
+            zf.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), payload, compress_type=method)
+    return buf.getvalue()
+
+
+def _zipfile_heads(data: bytes) -> tuple[zipfile.ZipFile, list[object]]:
+    """Each member's ``zf.open(info).read(HEAD_BYTES)``, or the type of what zipfile raises."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    heads: list[object] = []
+    for info in zf.infolist():
+        try:
+            with zf.open(info) as fh:
+                heads.append(fh.read(xlsx.HEAD_BYTES))
+        except Exception as exc:  # any failure of zipfile is what the fast read must leave to it
+            heads.append(type(exc))
+    return zf, heads
+
+
+def test_member_heads_read_as_zipfile_reads_them():
+    from warehouse_support import SAMPLE
+
+    rng = random.Random(3)
+    text = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i, i, i) for i in range(3000))
+    noise = bytes(rng.getrandbits(8) for _ in range(9000))
+    members = [
+        (f"xl/part{k}.xml", payload, method)
+        for k, (payload, method) in enumerate(
+            (p, m)
+            for p in (b"", b"<a/>", text[:4095], text[:4096], text[:4097], text, noise)
+            for m in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        )
+    ]
+    bases = [_zip_of(members)] + [p.read_bytes() for p in sorted(SAMPLE.rglob("*.xlsx"))[:2]]
+    read_fast = 0
+    for base in bases:
+        zf, expected = _zipfile_heads(base)
+        assert [xlsx._member_head(base, i) for i in zf.infolist()] == expected  # intact: every head, fast
+        read_fast += len(expected)
+        for _ in range(150):  # damaged copies: a fast head is zipfile's head, and None wherever zipfile fails
+            data = bytearray(base)
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(len(data))] = rng.getrandbits(8)
+            data = bytes(data[: rng.choice([len(data), rng.randrange(1, len(data) + 1)])])
+            try:
+                zf, expected = _zipfile_heads(data)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                continue  # no readable directory: the archive is refused before any member is read
+            for info, head in zip(zf.infolist(), expected, strict=True):
+                fast = xlsx._member_head(data, info)
+                assert fast is None or fast == head, info.filename
+                if not isinstance(head, bytes):
+                    assert fast is None
+    assert read_fast > 30
+
+
+def test_a_dtd_is_refused_whether_the_head_is_read_fast_or_by_zipfile():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet/>'
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        data = _zip_of([("[Content_Types].xml", b"<Types/>", method), ("xl/worksheets/sheet1.xml", bomb, method)])
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        assert xlsx._member_head(data, zf.infolist()[1]) == bomb  # read fast
+        with pytest.raises(xlsx.UnsafeFileError, match="declares a DTD"):
+            xlsx._check_xml_members(zf, "x.xlsx", data)
+        with pytest.raises(xlsx.UnsafeFileError, match="declares a DTD"):
+            xlsx._check_xml_members(zf, "x.xlsx")
