@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import random
 import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ingest.readers import xlsx
 from ingest.sources import url_safety
+from ingest.sources.base import Parsed
 from ingest.sources.ice_sheets import _rows_as_tables
+from ingest.validation import gate
 
 TARGETS = [
     None,
@@ -293,3 +298,102 @@ def test_a_dtd_is_refused_whether_the_head_is_read_fast_or_by_zipfile():
             xlsx._check_xml_members(zf, "x.xlsx", data)
         with pytest.raises(xlsx.UnsafeFileError, match="declares a DTD"):
             xlsx._check_xml_members(zf, "x.xlsx")
+
+
+def test_the_unsafe_member_path_check_reads_as_pathlib_does():
+    rng = random.Random(9)
+    parts = ["..", ".", "", "a", "..a", "a..", "...", "xl", "b.xml"]
+    for _ in range(3000):
+        name = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        assert (".." in name.split("/")) == (".." in Path(name).parts), name
+
+
+def test_arrow_rows_make_their_frame_on_first_use():
+    from warehouse_support import SAMPLE
+
+    from ingest.sources.base import FileInfo, LoadContext
+    from ingest.sources.ice_sheets import IceSheets
+
+    path = sorted(SAMPLE.rglob("participating*.xlsx"))[0]
+    file = FileInfo.from_path(path, SAMPLE)
+    source = IceSheets()
+    parsed = source.parse(file, source.detect(file), LoadContext(raw_dir=SAMPLE))
+    rows = parsed.unbuilt_frame()
+    assert rows is parsed.arrow and parsed.has_rows and parsed.columns == rows.column_names
+    again = pickle.loads(pickle.dumps(parsed))  # what a worker sends back: Arrow rows, no frame yet
+    assert again.unbuilt_frame() is not None
+    for p in (parsed, again):
+        pd.testing.assert_frame_equal(p.frame, rows.to_pandas(), check_exact=True)
+        assert p.unbuilt_frame() is None and p.frame is p.frame  # made once
+    assert parsed.n_rows == len(parsed.frame) > 0
+    assert Parsed(source="s", kind="k", layout="l", table="t").frame is None
+
+
+def _stacked_by_pandas(rows: list) -> pd.DataFrame:
+    frames = [r.to_pandas() if isinstance(r, pa.Table) else r for r in rows]
+    return pd.concat([f.assign(**{gate.FILE_KEY: k}) for k, f in enumerate(frames)], ignore_index=True)
+
+
+def test_stacked_arrow_rows_give_the_frame_pandas_stacks():
+    rng = random.Random(13)
+    values = {
+        "text": lambda: rng.choice(["TX", "  a\xa0", "", None, "FLORIDA"]),
+        "date": lambda: rng.choice([dt.date(2025, 1, 2), None, dt.date(1999, 12, 31)]),
+        "int": lambda: rng.choice([1, 7, None]),
+        "float": lambda: rng.choice([1.5, None]),
+        "empty": lambda: None,
+    }
+
+    def table(n: int) -> pa.Table:
+        cols = {"_row_number": pa.array(range(2, n + 2), pa.int64())}
+        for name, make in values.items():
+            cols[name] = pa.array([make() for _ in range(n)])  # an all-None column is Arrow's null type
+        return pa.table(cols)
+
+    for _ in range(200):
+        rows = [table(rng.choice([0, 1, 2, 5])) for _ in range(rng.randint(1, 6))]
+        if rng.random() < 0.3:
+            rows[rng.randrange(len(rows))] = rows[0].to_pandas()  # a frame among Arrow rows
+        if rng.random() < 0.3:
+            rows = [r.drop_columns(["int", "float"]) if isinstance(r, pa.Table) else r for r in rows]
+        pd.testing.assert_frame_equal(gate._stack(rows), _stacked_by_pandas(rows), check_exact=True)
+
+
+def test_ice_suites_give_the_same_results_on_arrow_rows_and_on_frames():
+    from warehouse_support import SAMPLE
+
+    from ingest.sources.base import FileInfo, LoadContext
+    from ingest.sources.ice_sheets import IceSheets
+    from ingest.validation.registry import suites_for
+
+    source = IceSheets()
+    groups: dict[str, tuple[object, list]] = {}
+    for path in sorted(SAMPLE.rglob("*.xlsx")):
+        file = FileInfo.from_path(path, SAMPLE)
+        detection = source.detect(file)
+        if detection is None:
+            continue
+        parsed = source.parse(file, detection, LoadContext(raw_dir=SAMPLE))
+        for spec in suites_for(parsed, source):
+            groups.setdefault(spec.name, (spec, []))[1].append(parsed.unbuilt_frame())
+    assert len(groups) >= 3
+    for spec, tables in groups.values():
+        assert gate.run_suite(spec, tables) == gate.run_suite(spec, [t.to_pandas() for t in tables])
+
+
+def test_printed_values_are_cell_text_of_each_value():
+    from ingest.sources.base import FileInfo
+    from ingest.sources.ice_sheets import _read_rows
+
+    cells = [True, 1, 1.0, 2.5, dt.datetime(2025, 1, 2), dt.datetime(2025, 1, 2, 3, 4), dt.date(2025, 1, 2), None]
+    cells += ["x", "", float("nan"), dt.time(1, 2), False, 0, 0.0]
+    rng = random.Random(17)
+    rows = [["WY", rng.choice(cells), rng.choice(cells)] for _ in range(400)]
+    sheet = xlsx.Sheet("s", [["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"], *rows], 1, 0)
+    file = FileInfo(path=Path("x.xlsx"), rel_path="x.xlsx", size=0, sha256="0")
+    positions = [(0, "STATE"), (1, "LAW ENFORCEMENT AGENCY"), (2, "SUPPORT TYPE")]
+    data = _read_rows(file, sheet, 0, positions, "pending")
+    kept = [r for r in rows if not all(v is None or (isinstance(v, str) and not v.strip()) for v in r)]
+    for column, j in (("law_enforcement_agency", 1), ("support_type", 2)):
+        expected = [(r[j] or None) if isinstance(r[j], str) else xlsx.cell_text(r[j]) for r in kept]
+        assert data[column] == expected
