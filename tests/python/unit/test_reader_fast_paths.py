@@ -397,3 +397,16 @@ def test_printed_values_are_cell_text_of_each_value():
     for column, j in (("law_enforcement_agency", 1), ("support_type", 2)):
         expected = [(r[j] or None) if isinstance(r[j], str) else xlsx.cell_text(r[j]) for r in kept]
         assert data[column] == expected
+
+
+def test_text_columns_clean_as_value_by_value():
+    from ingest.validation.suites import ice
+
+    rng = random.Random(19)
+    words = ["TEXAS", "TEXAS ", "\xa0FLORIDA\n", "  ", "", "Task  Force\tModel", "utah", None, "caf\xe9"]
+    for _ in range(200):
+        values = [rng.choice(words) for _ in range(rng.randint(0, 30))]
+        text = pa.table({"v": pa.array(values, pa.string())}).to_pandas()["v"]  # pandas' str dtype, as validated
+        for column in (text, pd.Series(values, dtype=object), pd.Series(values, dtype="string")):
+            fast, slow = ice._cleaned(column), ice._cleaned_one_by_one(column)
+            pd.testing.assert_series_equal(fast, slow, check_exact=True)
