@@ -289,7 +289,9 @@ def _read_rows(
             for j, text in errors_by_row[excel_row]:
                 if 0 <= j < len(row) and (row[j] is None or row[j] == ""):
                     row[j] = text
-        if _is_blank_row(row):
+        first = row[0] if row else None
+        # a first cell with a value: not blank (most rows), without the call that checks every cell
+        if (first is None or (first.__class__ is str and (not first or first.isspace()))) and _is_blank_row(row):
             continue
         if unnamed:
             n = len(row)

@@ -410,3 +410,18 @@ def test_text_columns_clean_as_value_by_value():
         for column in (text, pd.Series(values, dtype=object), pd.Series(values, dtype="string")):
             fast, slow = ice._cleaned(column), ice._cleaned_one_by_one(column)
             pd.testing.assert_series_equal(fast, slow, check_exact=True)
+
+
+def test_blank_rows_are_dropped_as_every_cell_decides():
+    from ingest.sources.base import FileInfo
+    from ingest.sources.ice_sheets import _is_blank, _read_rows
+
+    rng = random.Random(23)
+    cells = [None, "", " ", "\xa0\n", "WY", 0, 0.0, False, dt.date(2025, 1, 2)]
+    rows = [[rng.choice(cells) for _ in range(rng.randint(0, 3))] for _ in range(500)]
+    sheet = xlsx.Sheet("s", [["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"], *rows], 1, 0)
+    file = FileInfo(path=Path("x.xlsx"), rel_path="x.xlsx", size=0, sha256="0")
+    positions = [(0, "STATE"), (1, "LAW ENFORCEMENT AGENCY"), (2, "SUPPORT TYPE")]
+    data = _read_rows(file, sheet, 0, positions, "pending")
+    expected = [i + 2 for i, r in enumerate(rows) if not all(_is_blank(v) for v in r)]
+    assert data["_row_number"] == expected and len(expected) < len(rows)
