@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,7 +316,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
     """Insert one parsed file's rows with lineage into its raw table (inside the caller's transaction)."""
     columns = [c for c, _ in LINEAGE_COLUMNS[3:4]]  # _row_number comes from the parsed rows
     try:
-        if parsed.frame is not None:
+        if parsed.has_rows:
             # A frame inserted straight into its raw table goes in as Arrow (columnar, no per-value
             # Python); one that a source's SELECT reads keeps the types that SQL was written against.
             incoming = parsed.frame if parsed.relation_sql is not None else _arrow_of(parsed)
@@ -323,11 +325,11 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
             # a DuckDB SELECT (may read a file itself, or the frame registered as _incoming)
             data_cols = parsed.meta.get("columns") or []
             select = parsed.relation_sql
-        elif parsed.frame is not None:
+        elif parsed.has_rows:
             # A frame may carry `_sheet` per row (a workbook whose rows come from several sheets).
-            if "_sheet" in parsed.frame.columns:
+            if "_sheet" in parsed.columns:
                 columns.append("_sheet")
-            data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
+            data_cols = [c for c in parsed.columns if c not in ("_row_number", "_sheet")]
             select = "select " + ", ".join(quote_ident(c) for c in columns + data_cols) + " from _incoming"
         else:  # pragma: no cover - a source bug
             raise IngestError("source returned no rows object", file=file.rel_path)
@@ -347,7 +349,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, file: FileInfo, parsed: Parsed,
                 raise
             raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
     finally:
-        if parsed.frame is not None:
+        if parsed.has_rows:
             _unregister(con, "_incoming")
 
 
@@ -396,6 +398,35 @@ def land_batch(
     error raised: the caller lands the files one by one (``land``) to find the one that fails.
     """
     loaded_at = dt.datetime.now(dt.UTC)
+    with _one_thread(con):
+        return _land_batch(con, items, copies, loaded_at)
+
+
+# DuckDB threads for a batch's INSERTs. They are small (a few thousand rows per table) and run while
+# the read pool's workers keep the cores busy: coordinating DuckDB's threads then costs more than it
+# parallelises (measured: an Arrow INSERT of 49k ICE rows 0.08 s on one thread, 0.23-0.26 s on all,
+# on a loaded 2-core machine). ``ICE287G_LAND_THREADS`` changes it (0: DuckDB's own setting).
+LAND_THREADS = 1
+
+
+@contextlib.contextmanager
+def _one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    threads = int(os.environ.get("ICE287G_LAND_THREADS", LAND_THREADS))
+    if threads <= 0:
+        yield
+        return
+    before = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute(f"set threads = {threads:d}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # never hide the error that ended the batch
+            con.execute(f"set threads = {int(before):d}")
+
+
+def _land_batch(
+    con: duckdb.DuckDBPyConnection, items: list[Landable], copies: list[FileInfo] | None, loaded_at: dt.datetime
+) -> list[int]:
     con.execute("begin transaction")
     try:
         written: dict[int, int] = {}  # id(item) -> rows
@@ -466,9 +497,9 @@ def _insert_manifest(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> N
 
 def _arrow_group_key(parsed: Parsed) -> tuple[str, tuple[str, ...]] | None:
     """(raw table, columns) of a frame that goes in as Arrow; None for a file landed by its own INSERT."""
-    if parsed.relation_sql is not None or parsed.frame is None or not isinstance(_arrow_of(parsed), pa.Table):
+    if parsed.relation_sql is not None or not parsed.has_rows or not isinstance(_arrow_of(parsed), pa.Table):
         return None
-    return parsed.table, tuple(map(str, parsed.frame.columns))
+    return parsed.table, tuple(parsed.columns)
 
 
 def _insert_groups(items: list[Landable]) -> list[list[Landable]]:
@@ -492,8 +523,8 @@ def _insert_groups(items: list[Landable]) -> list[list[Landable]]:
 def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], loaded_at: dt.datetime) -> list[int]:
     """One INSERT of several files' Arrow rows into their raw table, lineage columns added per file."""
     parsed = group[0].parsed
-    per_row_sheet = "_sheet" in parsed.frame.columns
-    data_cols = [c for c in parsed.frame.columns if c not in ("_row_number", "_sheet")]
+    per_row_sheet = "_sheet" in parsed.columns
+    data_cols = [c for c in parsed.columns if c not in ("_row_number", "_sheet")]
     tables = []
     for item in group:
         rows: pa.Table = _arrow_of(item.parsed)

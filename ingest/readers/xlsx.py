@@ -14,6 +14,7 @@ import io
 import os
 import posixpath
 import re
+import struct
 import xml.etree.ElementTree as _FastET  # only on parts _plain_xml has cleared
 import zipfile
 import zlib
@@ -111,15 +112,100 @@ def _check_not_ole(path: Path, data: bytes | None = None) -> None:
         raise IngestError("an OLE2 compound file (legacy .xls or encrypted workbook), not an xlsx", file=path)
 
 
-def _check_xml_members(zf: zipfile.ZipFile, path: Path) -> None:
-    """Refuse any XML part that declares a DTD or entities (billion laughs, external entities)."""
+def _check_xml_members(zf: zipfile.ZipFile, path: Path, data: bytes | None = None) -> None:
+    """Refuse any XML part that declares a DTD or entities (billion laughs, external entities).
+
+    ``data``: the archive's bytes (``zf`` reads them from memory); each part's first bytes are then
+    read from them by ``_member_head``, or by zipfile where that leaves a part to it.
+    """
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
-        with zf.open(info) as fh:
-            head = fh.read(4096)
+        head = _member_head(data, info) if data is not None else None
+        if head is None:
+            with zf.open(info) as fh:
+                head = fh.read(HEAD_BYTES)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnsafeFileError(f"{info.filename} declares a DTD/entities: refusing a possible XML bomb", file=path)
+
+
+HEAD_BYTES = 4096  # the first bytes of each XML part searched for a DTD or an entity declaration
+_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)  # signature, versions, flags, ..., name and extra lengths
+_LH_FLAGS, _LH_NAME_LENGTH, _LH_EXTRA_LENGTH = 3, 10, 11
+_MIN_READ = zipfile.ZipExtFile.MIN_READ_SIZE
+
+
+def _member_head(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """``zf.open(info).read(HEAD_BYTES)`` of an archive read from ``data``, without a ZipExtFile.
+
+    The same steps as zipfile's (the local header and its name checked, compressed data read and
+    inflated in zipfile's chunks, the CRC checked when the member ends within the bytes read), so the
+    same bytes. Wherever zipfile would raise (a bad header, corrupt or truncated data, a CRC mismatch)
+    or do anything else (encryption, another compression), None: the caller reads the member with
+    zipfile, which raises as before (``test_member_heads_read_as_zipfile_reads_them``).
+    """
+    if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None  # encrypted, patched data, strong encryption; bzip2/lzma
+    start = info.header_offset
+    header = data[start : start + _LOCAL_HEADER.size]
+    if len(header) != _LOCAL_HEADER.size:
+        return None
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != zipfile.stringFileHeader:
+        return None
+    pos = start + _LOCAL_HEADER.size
+    name_len, extra_len = fields[_LH_NAME_LENGTH], fields[_LH_EXTRA_LENGTH]
+    name = data[pos : pos + name_len]
+    try:
+        utf8 = fields[_LH_FLAGS] & 0x800
+        if name.decode("utf-8" if utf8 else "cp437") != info.orig_filename:
+            return None
+    except UnicodeDecodeError:
+        return None
+    pos += name_len + extra_len
+    stored = info.compress_type == zipfile.ZIP_STORED
+    try:
+        return _inflate_head(data, pos, info, None if stored else zlib.decompressobj(-15))
+    except (zlib.error, EOFError):
+        return None
+
+
+def _inflate_head(data: bytes, pos: int, info: zipfile.ZipInfo, inflater: Any) -> bytes | None:
+    """ZipExtFile.read(HEAD_BYTES) from ``pos`` (its _read1/_read2 loop); None on a CRC mismatch."""
+    compress_left, left, crc = info.compress_size, info.file_size, zlib.crc32(b"")
+    want, buf, eof = HEAD_BYTES, b"", False
+    while want > 0 and not eof:
+        chunk = b"" if inflater is None else inflater.unconsumed_tail
+        if inflater is None or want > len(chunk):
+            k = want - len(chunk) if inflater is not None else want
+            if compress_left > 0:
+                k = min(max(k, _MIN_READ), compress_left)
+                more = data[pos : pos + k]
+                pos += len(more)
+                compress_left -= len(more)
+                if not more:
+                    raise EOFError
+                chunk += more
+        if inflater is None:
+            out = chunk
+            eof = compress_left <= 0
+        else:
+            out = inflater.decompress(chunk, max(want, _MIN_READ))
+            eof = inflater.eof or (compress_left <= 0 and not inflater.unconsumed_tail)
+            if eof:
+                out += inflater.flush()
+        out = out[:left]
+        left -= len(out)
+        if left <= 0:
+            eof = True
+        crc = zlib.crc32(out, crc)
+        if eof and crc != info.CRC:
+            return None
+        if want < len(out):
+            return buf + out[:want]
+        buf += out
+        want -= len(out)
+    return buf
 
 
 def check_archive(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
@@ -142,7 +228,7 @@ def check_archive(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
     total = 0
     for info in infos:
         name = info.filename
-        if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:  # ".." in Path(name).parts
             raise UnsafeFileError(f"archive member with an unsafe path: {name!r}", file=path)
         total += info.file_size
         if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
@@ -159,7 +245,7 @@ def check_archive(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
             "workbook contains macros (xl/vbaProject.bin); the sources publish plain .xlsx — refusing a macro workbook",
             file=path,
         )
-    _check_xml_members(zf, path)
+    _check_xml_members(zf, path, data)
     if "xl/workbook.xml" not in names:
         if "EncryptedPackage" in names or "EncryptionInfo" in names:
             raise IngestError("workbook is password-protected (encrypted); save it without a password", file=path)
@@ -236,6 +322,8 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     rel_targets: dict[str, str] = {}
     if rels_part in names:
         rel_targets = _relationship_targets(zf, rels_part, path)
+    if _PLAIN_HYPERLINKS.fullmatch(fragment):  # every link in Excel's one-cell form: one regex pass
+        return _plain_links(fragment, rel_targets)
     links: dict[tuple[int, int], str] = {}
     columns: dict[str, int] = {}
     # The <hyperlinks> element is flat and machine-written: attributes are read with a regex, which is
@@ -276,6 +364,33 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     return links
 
 
+# A <hyperlinks> element holding nothing but one-cell links as Excel writes them: ref, an ASCII r:id
+# and any of display, tooltip and xr:uid (which the reading ignores), no ``>`` in any value. Each is a
+# match of _HYPERLINK whose ref and r:id the general reading in ``_hyperlinks`` takes as they are.
+_PLAIN_LINK = (
+    rb'<hyperlink ref="([A-Z]{1,3})([0-9]+)" r:id="([\x20\x21\x23-\x25\x27-\x3d\x3f-\x7e]+)"'
+    rb'(?: (?:display|tooltip|xr:uid)="[^">]*")*/?>'
+)
+_PLAIN_LINK_RE = re.compile(_PLAIN_LINK)
+_PLAIN_HYPERLINKS = re.compile(rb"<hyperlinks>(?:" + _PLAIN_LINK + rb")*")
+
+
+_PLAIN_LINK_TEXT = re.compile(_PLAIN_LINK.decode("latin-1"))  # the same pattern over the bytes as latin-1
+
+
+def _plain_links(fragment: bytes, rel_targets: dict[str, str]) -> dict[tuple[int, int], str]:
+    """The links of a <hyperlinks> fragment ``_PLAIN_HYPERLINKS`` matched: what the general reading of
+    ``_hyperlinks`` gives (a later link to the same cell wins, an unknown r:id is no link), in one pass.
+
+    Read as latin-1 (one character per byte, so the pattern matches as it does on the bytes), the cell
+    and r:id captures are ASCII text, as the general reading decodes them.
+    """
+    found = _PLAIN_LINK_TEXT.findall(fragment.decode("latin-1"))
+    columns = {c: _column_index(c) for c in {c for c, _, _ in found}}
+    get = rel_targets.get
+    return {(int(row), columns[c]): t for c, row, rid in found if (t := get(rid)) is not None}
+
+
 # A relationships part exactly as Excel writes it: the declaration, the root in the package namespace
 # and nothing but <Relationship Id Type Target [TargetMode]/> elements whose values are printable ASCII
 # (``&amp;`` the only reference). Such a part is well-formed XML and ElementTree would read the same
@@ -291,16 +406,20 @@ _PLAIN_RELS = re.compile(
     rb"(?:" + _RELATIONSHIP + rb")*</Relationships>[ \t\r\n]*"
 )
 _RELATIONSHIP_RE = re.compile(_RELATIONSHIP)
+# The Id and Target of each <Relationship> of a part _PLAIN_RELS matched, once its ``&amp;`` are ``&``.
+_RELATIONSHIP_TEXT = re.compile(r'<Relationship Id="([^"]*)" Type="[^"]*" Target="([^"]*)"')
 
 
 def _relationship_targets(zf: zipfile.ZipFile, part: str, path: Path) -> dict[str, str]:
     """Id -> Target of a relationships part (the plain form by regex, any other by the XML parser)."""
     data = zf.read(part)
     if _PLAIN_RELS.fullmatch(data):
-        return {
-            rid.decode("ascii").replace("&amp;", "&"): target.decode("ascii").replace("&amp;", "&")
-            for rid, target in _RELATIONSHIP_RE.findall(data)
-        }
+        # ASCII throughout, and every ``&`` opens an ``&amp;`` inside a value (the fixed text has none):
+        # replacing them all at once gives each value's own replacement
+        text = data.decode("ascii")
+        if "&" in text:
+            text = text.replace("&amp;", "&")
+        return dict(_RELATIONSHIP_TEXT.findall(text))
     rels = _parse_xml(zf, part, path, data)
     return {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
 

@@ -131,8 +131,45 @@ class Parsed:
     n_rows: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
     # The frame's rows as an Arrow table, when the source built them as Arrow first (landing inserts
-    # it as it is; for any other frame landing converts the frame once).
+    # it as it is; for any other frame landing converts the frame once). Given without a frame, the
+    # frame is made from it (``to_pandas``) when first asked for: rows built as Arrow reach pandas only
+    # where pandas is needed, and a worker process sends them back as Arrow alone.
     arrow: pa.Table | None = None
+
+    def __post_init__(self) -> None:
+        self._frame_source = self.arrow if self._frame is None else None
+
+    def unbuilt_frame(self) -> pa.Table | None:
+        """The Arrow rows the frame will be made from, while it has not been made (else None)."""
+        return self._frame_source if self._frame is None else None
+
+    @property
+    def has_rows(self) -> bool:
+        """True when the rows are a frame (built or to be built from ``arrow``), not only ``relation_sql``."""
+        return self._frame is not None or self._frame_source is not None
+
+    @property
+    def columns(self) -> list[str]:
+        """The frame's column names, without building it."""
+        if self._frame is not None:
+            return list(map(str, self._frame.columns))
+        return list(self._frame_source.column_names) if self._frame_source is not None else []
+
+
+def _get_frame(self: Parsed) -> pd.DataFrame | None:
+    if self._frame is None and self._frame_source is not None:
+        self._frame = self._frame_source.to_pandas()
+    return self._frame
+
+
+def _set_frame(self: Parsed, frame: pd.DataFrame | None) -> None:
+    self._frame = frame
+
+
+# ``frame`` stays a dataclass field (an argument of Parsed(...), in its repr and equality); reading it
+# builds the frame from ``arrow`` when only Arrow rows were given.
+Parsed._frame = None
+Parsed.frame = property(_get_frame, _set_frame, doc="The rows as a pandas frame (see ``arrow``).")
 
 
 class Source:

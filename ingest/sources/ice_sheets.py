@@ -192,7 +192,9 @@ class IceSheets(Source):
             raise IngestError("no data rows below the header (all rows blank)", file=file.rel_path, row=header_row)
         n = len(data["_row_number"])
         columns = ["_row_number"] + [c for c, _ in spec]
-        arrow, frame = _rows_as_tables(data, columns, n)
+        arrow = _rows_as_arrow(data, columns, n)
+        # Arrow rows alone: the frame validation reads is made from them where it is needed (Parsed.frame)
+        frame = None if arrow is not None else _rows_as_frame(data, columns, n)
         meta: dict[str, Any] = {"header": " | ".join(named)}
         latest = None
         if kind == "participating":
@@ -217,7 +219,7 @@ class IceSheets(Source):
             arrow=arrow,
             sheet=sheet.name,
             header_row=header_row,
-            n_rows=len(frame),
+            n_rows=n,
             meta=meta,
         )
 
@@ -229,11 +231,20 @@ def _rows_as_tables(data: dict[str, list[Any]], columns: list[str], n: int) -> t
     dtypes as ``pd.DataFrame`` of the lists (text ``str``, all-empty columns and dates ``object``), at
     a fifth of the cost. Values Arrow refuses fall back to pandas alone (which refuses them the same way).
     """
+    arrow = _rows_as_arrow(data, columns, n)
+    return arrow, arrow.to_pandas() if arrow is not None else _rows_as_frame(data, columns, n)
+
+
+def _rows_as_arrow(data: dict[str, list[Any]], columns: list[str], n: int) -> pa.Table | None:
+    """The rows as an Arrow table (``_rows_as_tables``), or None for values Arrow refuses."""
     try:
-        arrow = pa.table({c: pa.array(data[c]) if c in data else pa.nulls(n) for c in columns})
+        return pa.table({c: pa.array(data[c]) if c in data else pa.nulls(n) for c in columns})
     except (pa.ArrowException, UnicodeError):
-        return None, pd.DataFrame({c: data[c] if c in data else [None] * n for c in columns}, columns=columns)
-    return arrow, arrow.to_pandas()
+        return None
+
+
+def _rows_as_frame(data: dict[str, list[Any]], columns: list[str], n: int) -> pd.DataFrame:
+    return pd.DataFrame({c: data[c] if c in data else [None] * n for c in columns}, columns=columns)
 
 
 def _is_blank_row(row: list[Any]) -> bool:
@@ -278,7 +289,9 @@ def _read_rows(
             for j, text in errors_by_row[excel_row]:
                 if 0 <= j < len(row) and (row[j] is None or row[j] == ""):
                     row[j] = text
-        if _is_blank_row(row):
+        first = row[0] if row else None
+        # a first cell with a value: not blank (most rows), without the call that checks every cell
+        if (first is None or (first.__class__ is str and (not first or first.isspace()))) and _is_blank_row(row):
             continue
         if unnamed:
             n = len(row)
@@ -300,8 +313,19 @@ def _read_rows(
         return [r[j] if j < len(r) else None for r in kept]
 
     data: dict[str, list[Any]] = {"_row_number": row_numbers}
+    printed: dict[tuple[type, Any], str | None] = {}  # cell_text of each distinct non-text value (dates repeat)
+
+    def text_of(v: Any) -> str | None:
+        key = (v.__class__, v)
+        t = printed.get(key)
+        if t is None:
+            t = printed[key] = cell_text(v)
+        return t
+
     for h, j in col_of.items():
-        data[HEADER_COLUMNS[h]] = [(v or None) if v.__class__ is str else cell_text(v) for v in column(j)]
+        data[HEADER_COLUMNS[h]] = [
+            (v or None) if v.__class__ is str else None if v is None else text_of(v) for v in column(j)
+        ]
     signed_j = col_of.get("SIGNED") if kind == "participating" else None
     if signed_j is None:
         return data

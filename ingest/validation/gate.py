@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest.errors import reader_error
 from ingest.sources.base import FileInfo, Parsed
@@ -57,8 +58,13 @@ def max_relation_rows() -> int:
     return int(os.environ.get("ICE287G_VALIDATE_MAX_ROWS", "200000"))
 
 
-def frame_of(file: FileInfo, parsed: Parsed) -> pd.DataFrame:
-    """The rows to validate: the DuckDB relation (its first rows) read into pandas, or the parsed frame.
+# A file's rows as the gate takes them: a pandas frame, or the Arrow table its frame is made from.
+Rows = pd.DataFrame | pa.Table
+
+
+def frame_of(file: FileInfo, parsed: Parsed) -> Rows:
+    """The rows to validate: the DuckDB relation (its first rows) read into pandas, or the parsed frame
+    (as the Arrow rows it is made from while it has not been made: ``run_suite`` stacks those in Arrow).
 
     A reader error (a malformed line) becomes an IngestError naming the file and line.
     """
@@ -74,9 +80,26 @@ def frame_of(file: FileInfo, parsed: Parsed) -> pd.DataFrame:
             raise reader_error(exc, file=file.rel_path, layout=parsed.layout) from exc
         finally:
             con.close()
+    unbuilt = parsed.unbuilt_frame()
+    if unbuilt is not None:
+        return unbuilt
     if parsed.frame is not None:
         return parsed.frame
     return pd.DataFrame()
+
+
+def _n_rows(rows: Rows) -> int:
+    return rows.num_rows if isinstance(rows, pa.Table) else len(rows)
+
+
+def _names(rows: Rows) -> list[str]:
+    """Column names as text (an Arrow table's are; a frame's are made so)."""
+    return list(rows.column_names) if isinstance(rows, pa.Table) else list(map(str, rows.columns))
+
+
+def _head0(rows: Rows) -> pd.DataFrame:
+    """No rows, the columns (and dtypes) of the file's frame."""
+    return rows.slice(0, 0).to_pandas() if isinstance(rows, pa.Table) else rows.head(0)
 
 
 def real_column(column: str | None) -> str | None:
@@ -100,13 +123,13 @@ ROW_LINEAGE = {"_sheet"}
 FILE_KEY = "_file_key"
 
 
-def _file_profile(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _file_profile(frames: list[Rows]) -> pd.DataFrame:
     """One row per file: what file-level expectations check (row count, column signature)."""
     return pd.DataFrame(
         {
             FILE_KEY: range(len(frames)),
-            "_n_rows": [len(f) for f in frames],
-            "_columns": ["|".join(sorted(c for c in map(str, f.columns) if c not in ROW_LINEAGE)) for f in frames],
+            "_n_rows": [_n_rows(f) for f in frames],
+            "_columns": ["|".join(sorted(c for c in _names(f) if c not in ROW_LINEAGE)) for f in frames],
         }
     )
 
@@ -248,14 +271,54 @@ def _run(
     return _validate(_runtime(), name, expectations, data, index_columns)
 
 
-def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The files' frames one below the other, each row tagged with its file's key."""
+def _stack(frames: list[Rows]) -> pd.DataFrame:
+    """The files' frames one below the other, each row tagged with its file's key.
+
+    Consecutive Arrow tables of one schema (``_stackable``) are tagged and joined in Arrow and made
+    into one frame (one ``to_pandas`` for many files instead of one per file, and a short concat);
+    the result is the frame that stacking each file's own frame gives (``test_stacked_arrow_rows_*``).
+    """
     if not frames:
         return pd.DataFrame()
-    return pd.concat([f.assign(**{FILE_KEY: k}) for k, f in enumerate(frames)], ignore_index=True)
+    parts: list[pd.DataFrame] = []
+    run: list[tuple[int, pa.Table]] = []
+    for k, f in enumerate(frames):
+        if isinstance(f, pa.Table) and _stackable(f) and (not run or f.schema.equals(run[0][1].schema)):
+            run.append((k, f))
+            continue
+        if run:
+            parts.append(_stack_arrow(run))
+        run = [(k, f)] if isinstance(f, pa.Table) and _stackable(f) else []
+        if not run:
+            frame = f.to_pandas() if isinstance(f, pa.Table) else f
+            parts.append(frame.assign(**{FILE_KEY: k}))
+    if run:
+        parts.append(_stack_arrow(run))
+    return pd.concat(parts, ignore_index=True)
 
 
-def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[CheckResult]]:
+def _stackable(table: pa.Table) -> bool:
+    """Rows whose frame, stacked in Arrow with others of the same schema, is the frame pandas stacks:
+    text, dates and all-empty columns (their pandas dtype does not depend on the rows), and integers
+    without a missing value (a missing one makes that file's column float)."""
+    if table.num_rows == 0:
+        return False
+    for field, column in zip(table.schema, table.columns, strict=True):
+        t = field.type
+        if t == pa.int64():
+            if column.null_count:
+                return False
+        elif not (t == pa.string() or t == pa.date32() or t == pa.null()):
+            return False
+    return True
+
+
+def _stack_arrow(run: list[tuple[int, pa.Table]]) -> pd.DataFrame:
+    tagged = [t.append_column(FILE_KEY, pa.array(np.full(t.num_rows, k, dtype=np.int64))) for k, t in run]
+    return pa.concat_tables(tagged).to_pandas()
+
+
+def run_suite(spec: SuiteSpec, frames: list[Rows]) -> list[list[CheckResult]]:
     """Validate several files' frames against one suite with one run per level (row, file).
 
     The frames are stacked with a file key and prepared once, so the per-expectation cost is paid
@@ -265,7 +328,7 @@ def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[CheckRes
     row_exps = [(i, e) for i, e in enumerate(spec.expectations) if e.level == "row"]
     file_exps = [(i, e) for i, e in enumerate(spec.expectations) if e.level == "file"]
     results: dict[int, _Outcome] = {}
-    n_rows = [len(f) for f in frames]
+    n_rows = [_n_rows(f) for f in frames]
     non_null: dict[str, np.ndarray] = {}
     columns_of: list[set[str]] = [set() for _ in frames]
     if row_exps:
@@ -279,11 +342,13 @@ def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[CheckRes
                 present = prepared[exp.column].notna().to_numpy()
                 non_null[exp.column] = np.bincount(keys[present], minlength=len(frames))
         # the columns each file's own prepared frame would have (files of one suite usually agree)
-        signatures = {tuple(f.columns) for f in frames}
+        signatures = {tuple(f.column_names) if isinstance(f, pa.Table) else tuple(f.columns) for f in frames}
         if len(signatures) == 1:
             columns_of = [set(map(str, prepared.columns)) for _ in frames]
         else:
-            columns_of = [set(map(str, (spec.prepare(f.head(0)) if spec.prepare else f).columns)) for f in frames]
+            columns_of = [
+                set(map(str, (spec.prepare(_head0(f)) if spec.prepare else _head0(f)).columns)) for f in frames
+            ]
     if file_exps:
         results.update(_run(f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY]))
     out: list[list[CheckResult]] = []
@@ -310,13 +375,13 @@ def run_suite(spec: SuiteSpec, frames: list[pd.DataFrame]) -> list[list[CheckRes
 
 
 def _file_level_result(
-    spec: SuiteSpec, exp: Expect, mine: list[tuple[dict[str, Any], Any]], original: pd.DataFrame
+    spec: SuiteSpec, exp: Expect, mine: list[tuple[dict[str, Any], Any]], original: Rows
 ) -> CheckResult:
     """A file-level expectation's result for one file, as a stored result row."""
     success = not mine
     if exp.kwargs.get("column") == "_columns":
         expected = set(exp.kwargs["value_set"][0].split("|"))
-        actual = set(map(str, original.columns)) - ROW_LINEAGE
+        actual = set(_names(original)) - ROW_LINEAGE
         parts = []
         if expected - actual:
             parts.append(f"missing {sorted(expected - actual)}")
@@ -324,7 +389,7 @@ def _file_level_result(
             parts.append(f"unexpected {sorted(actual - expected)}")
         observed = "; ".join(parts) or f"{len(actual)} columns as declared"
     else:
-        observed = f"{len(original)} data rows"
+        observed = f"{_n_rows(original)} data rows"
     return _row(spec, exp, success, observed)
 
 

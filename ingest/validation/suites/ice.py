@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from ingest.project import project_dir
@@ -54,20 +55,36 @@ def _clean(value: object) -> object:
     return text or None
 
 
+def _cleaned_one_by_one(column: pd.Series) -> pd.Series:
+    """``_clean`` of every value, each distinct value cleaned once (a sheet repeats its states)."""
+    memo: dict[object, object] = {}
+    cleaned = []
+    for value in column.tolist():
+        try:
+            c = memo[value]
+        except KeyError:
+            c = memo[value] = _clean(value)
+        cleaned.append(c)
+    return pd.Series(cleaned, index=column.index, dtype="object")
+
+
+def _cleaned(column: pd.Series) -> pd.Series:
+    """``_cleaned_one_by_one``; a text column (pandas ``str``: text, missing as NaN) is factorised in C
+    first, so only its distinct values pass through Python (missing values: code -1, cleaned to None)."""
+    dtype = column.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
+        return _cleaned_one_by_one(column)
+    codes, uniques = pd.factorize(column)
+    table = np.array([*map(_clean, uniques), None], dtype=object)
+    return pd.Series(table[codes], index=column.index, dtype="object")
+
+
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """Derived columns for validation only (never landed): cleaned text and SIGNED as a timestamp."""
     out = frame.copy()
     for col in CLEANED:
         if col in out.columns:
-            memo: dict[object, object] = {}  # a sheet repeats its states and support types: clean each once
-            cleaned = []
-            for value in out[col].tolist():
-                try:
-                    c = memo[value]
-                except KeyError:
-                    c = memo[value] = _clean(value)
-                cleaned.append(c)
-            out[f"{col}__clean"] = pd.Series(cleaned, index=out.index, dtype="object")
+            out[f"{col}__clean"] = _cleaned(out[col])
     if "signed_date" in out.columns:
         out["signed_date__ts"] = pd.to_datetime(out["signed_date"], errors="coerce")
     return out

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import random
 import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ingest.readers import xlsx
 from ingest.sources import url_safety
+from ingest.sources.base import Parsed
 from ingest.sources.ice_sheets import _rows_as_tables
+from ingest.validation import gate
 
 TARGETS = [
     None,
@@ -109,9 +114,60 @@ def test_one_cell_hyperlinks_read_as_the_general_form(monkeypatch):
     cases = [b"".join(rng.choice(_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
     slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     assert fast == slow
     assert any(fast)
+
+
+# Excel's one-cell links with the attributes the reading ignores (display, tooltip, xr:uid), and forms
+# the whole-element fast path must leave to the general reading.
+_EXCEL_LINKS = [
+    b'<hyperlink ref="G689" r:id="rId1" xr:uid="{F46EA86F-3C06}"/>',
+    b'<hyperlink ref="G65" r:id="rId2"/>',
+    b'<hyperlink ref="G65" r:id="rId3" display="link "/>',  # the same cell again: the later one wins
+    b'<hyperlink ref="F2" r:id="rId1" display="https://www.ice.gov/a b.pdf" xr:uid="{A09C64AB}"/>',
+    b'<hyperlink ref="G328" r:id="rId2" tooltip="Original URL: https://x/y.pdf. Click" display="d"/>',
+    b'<hyperlink ref="G11" r:id="rId9"/>',  # no such relationship: no link
+    b'<hyperlink ref="AB70" r:id="rId1" display="caf\xc3\xa9"/>',
+    b'<hyperlink ref="C3" r:id="rId3" display="\xff\xfe"/>',  # not UTF-8 in a value the reading ignores
+]
+_OTHER_LINKS = [
+    b'<hyperlink ref="H2:H4" r:id="rId1"/>',
+    b'<hyperlink r:id="rId2" ref="AB7"/>',
+    b'<hyperlink ref="G9" location="Sheet2!A1" display="x"/>',
+    b'<hyperlink ref="G10" r:id=""/>',
+    b'<hyperlink ref="G13" r:id="rId&amp;1" display="x"/>',
+    b'<hyperlink ref="g14" r:id="rId1"/>',
+    b'<hyperlink ref="G15" r:id="rId\xc3\xa91"/>',
+    b'<hyperlink ref="G16" r:id="rId1" display="a>b"/>',
+    b'<hyperlink ref="G17" r:id="rId1" foo="x"/>',
+    b" ",
+]
+
+
+def test_whole_hyperlinks_elements_in_excels_form_read_as_the_general_form(monkeypatch):
+    rng = random.Random(7)
+    cases = [b"".join(rng.choice(_EXCEL_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    cases += [c + rng.choice(_OTHER_LINKS) + c for c in cases[:100]]  # one other form: all by the general code
+    plain = [bool(xlsx._PLAIN_HYPERLINKS.fullmatch(b"<hyperlinks>" + c)) for c in cases]
+    assert all(plain[:300]) and not any(plain[300:])
+    fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
+    slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    assert fast == slow
+    assert sum(map(len, fast)) > 500
+
+
+def test_excels_hyperlinks_in_a_part_that_declares_entities_are_still_refused():
+    part = b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet><hyperlinks>' + _EXCEL_LINKS[0] + b"</hyperlinks></worksheet>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", part)
+        zf.writestr("xl/worksheets/_rels/sheet1.xml.rels", _RELS)
+    with pytest.raises(xlsx.UnsafeFileError, match="DTD"):
+        xlsx._hyperlinks(zipfile.ZipFile(io.BytesIO(buf.getvalue())), "xl/worksheets/sheet1.xml", "x.xlsx")
 
 
 @pytest.mark.parametrize(
@@ -172,3 +228,200 @@ def test_a_malformed_relationship_part_is_still_refused():
     rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')[:-20]  # cut short
     with pytest.raises(xlsx.UnsafeFileError, match="cannot be parsed safely"):
         xlsx._relationship_targets(_workbook_part(b"", rels), "xl/worksheets/_rels/sheet1.xml.rels", "x.xlsx")
+
+
+def _zip_of(members: list[tuple[str, bytes, int]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, payload, method in members:
+            zf.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), payload, compress_type=method)
+    return buf.getvalue()
+
+
+def _zipfile_heads(data: bytes) -> tuple[zipfile.ZipFile, list[object]]:
+    """Each member's ``zf.open(info).read(HEAD_BYTES)``, or the type of what zipfile raises."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    heads: list[object] = []
+    for info in zf.infolist():
+        try:
+            with zf.open(info) as fh:
+                heads.append(fh.read(xlsx.HEAD_BYTES))
+        except Exception as exc:  # any failure of zipfile is what the fast read must leave to it
+            heads.append(type(exc))
+    return zf, heads
+
+
+def test_member_heads_read_as_zipfile_reads_them():
+    from warehouse_support import SAMPLE
+
+    rng = random.Random(3)
+    text = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i, i, i) for i in range(3000))
+    noise = bytes(rng.getrandbits(8) for _ in range(9000))
+    members = [
+        (f"xl/part{k}.xml", payload, method)
+        for k, (payload, method) in enumerate(
+            (p, m)
+            for p in (b"", b"<a/>", text[:4095], text[:4096], text[:4097], text, noise)
+            for m in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        )
+    ]
+    bases = [_zip_of(members)] + [p.read_bytes() for p in sorted(SAMPLE.rglob("*.xlsx"))[:2]]
+    read_fast = 0
+    for base in bases:
+        zf, expected = _zipfile_heads(base)
+        assert [xlsx._member_head(base, i) for i in zf.infolist()] == expected  # intact: every head, fast
+        read_fast += len(expected)
+        for _ in range(150):  # damaged copies: a fast head is zipfile's head, and None wherever zipfile fails
+            data = bytearray(base)
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(len(data))] = rng.getrandbits(8)
+            data = bytes(data[: rng.choice([len(data), rng.randrange(1, len(data) + 1)])])
+            try:
+                zf, expected = _zipfile_heads(data)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                continue  # no readable directory: the archive is refused before any member is read
+            for info, head in zip(zf.infolist(), expected, strict=True):
+                fast = xlsx._member_head(data, info)
+                assert fast is None or fast == head, info.filename
+                if not isinstance(head, bytes):
+                    assert fast is None
+    assert read_fast > 30
+
+
+def test_a_dtd_is_refused_whether_the_head_is_read_fast_or_by_zipfile():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet/>'
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        data = _zip_of([("[Content_Types].xml", b"<Types/>", method), ("xl/worksheets/sheet1.xml", bomb, method)])
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        assert xlsx._member_head(data, zf.infolist()[1]) == bomb  # read fast
+        with pytest.raises(xlsx.UnsafeFileError, match="declares a DTD"):
+            xlsx._check_xml_members(zf, "x.xlsx", data)
+        with pytest.raises(xlsx.UnsafeFileError, match="declares a DTD"):
+            xlsx._check_xml_members(zf, "x.xlsx")
+
+
+def test_the_unsafe_member_path_check_reads_as_pathlib_does():
+    rng = random.Random(9)
+    parts = ["..", ".", "", "a", "..a", "a..", "...", "xl", "b.xml"]
+    for _ in range(3000):
+        name = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        assert (".." in name.split("/")) == (".." in Path(name).parts), name
+
+
+def test_arrow_rows_make_their_frame_on_first_use():
+    from warehouse_support import SAMPLE
+
+    from ingest.sources.base import FileInfo, LoadContext
+    from ingest.sources.ice_sheets import IceSheets
+
+    path = sorted(SAMPLE.rglob("participating*.xlsx"))[0]
+    file = FileInfo.from_path(path, SAMPLE)
+    source = IceSheets()
+    parsed = source.parse(file, source.detect(file), LoadContext(raw_dir=SAMPLE))
+    rows = parsed.unbuilt_frame()
+    assert rows is parsed.arrow and parsed.has_rows and parsed.columns == rows.column_names
+    again = pickle.loads(pickle.dumps(parsed))  # what a worker sends back: Arrow rows, no frame yet
+    assert again.unbuilt_frame() is not None
+    for p in (parsed, again):
+        pd.testing.assert_frame_equal(p.frame, rows.to_pandas(), check_exact=True)
+        assert p.unbuilt_frame() is None and p.frame is p.frame  # made once
+    assert parsed.n_rows == len(parsed.frame) > 0
+    assert Parsed(source="s", kind="k", layout="l", table="t").frame is None
+
+
+def _stacked_by_pandas(rows: list) -> pd.DataFrame:
+    frames = [r.to_pandas() if isinstance(r, pa.Table) else r for r in rows]
+    return pd.concat([f.assign(**{gate.FILE_KEY: k}) for k, f in enumerate(frames)], ignore_index=True)
+
+
+def test_stacked_arrow_rows_give_the_frame_pandas_stacks():
+    rng = random.Random(13)
+    values = {
+        "text": lambda: rng.choice(["TX", "  a\xa0", "", None, "FLORIDA"]),
+        "date": lambda: rng.choice([dt.date(2025, 1, 2), None, dt.date(1999, 12, 31)]),
+        "int": lambda: rng.choice([1, 7, None]),
+        "float": lambda: rng.choice([1.5, None]),
+        "empty": lambda: None,
+    }
+
+    def table(n: int) -> pa.Table:
+        cols = {"_row_number": pa.array(range(2, n + 2), pa.int64())}
+        for name, make in values.items():
+            cols[name] = pa.array([make() for _ in range(n)])  # an all-None column is Arrow's null type
+        return pa.table(cols)
+
+    for _ in range(200):
+        rows = [table(rng.choice([0, 1, 2, 5])) for _ in range(rng.randint(1, 6))]
+        if rng.random() < 0.3:
+            rows[rng.randrange(len(rows))] = rows[0].to_pandas()  # a frame among Arrow rows
+        if rng.random() < 0.3:
+            rows = [r.drop_columns(["int", "float"]) if isinstance(r, pa.Table) else r for r in rows]
+        pd.testing.assert_frame_equal(gate._stack(rows), _stacked_by_pandas(rows), check_exact=True)
+
+
+def test_ice_suites_give_the_same_results_on_arrow_rows_and_on_frames():
+    from warehouse_support import SAMPLE
+
+    from ingest.sources.base import FileInfo, LoadContext
+    from ingest.sources.ice_sheets import IceSheets
+    from ingest.validation.registry import suites_for
+
+    source = IceSheets()
+    groups: dict[str, tuple[object, list]] = {}
+    for path in sorted(SAMPLE.rglob("*.xlsx")):
+        file = FileInfo.from_path(path, SAMPLE)
+        detection = source.detect(file)
+        if detection is None:
+            continue
+        parsed = source.parse(file, detection, LoadContext(raw_dir=SAMPLE))
+        for spec in suites_for(parsed, source):
+            groups.setdefault(spec.name, (spec, []))[1].append(parsed.unbuilt_frame())
+    assert len(groups) >= 3
+    for spec, tables in groups.values():
+        assert gate.run_suite(spec, tables) == gate.run_suite(spec, [t.to_pandas() for t in tables])
+
+
+def test_printed_values_are_cell_text_of_each_value():
+    from ingest.sources.base import FileInfo
+    from ingest.sources.ice_sheets import _read_rows
+
+    cells = [True, 1, 1.0, 2.5, dt.datetime(2025, 1, 2), dt.datetime(2025, 1, 2, 3, 4), dt.date(2025, 1, 2), None]
+    cells += ["x", "", float("nan"), dt.time(1, 2), False, 0, 0.0]
+    rng = random.Random(17)
+    rows = [["WY", rng.choice(cells), rng.choice(cells)] for _ in range(400)]
+    sheet = xlsx.Sheet("s", [["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"], *rows], 1, 0)
+    file = FileInfo(path=Path("x.xlsx"), rel_path="x.xlsx", size=0, sha256="0")
+    positions = [(0, "STATE"), (1, "LAW ENFORCEMENT AGENCY"), (2, "SUPPORT TYPE")]
+    data = _read_rows(file, sheet, 0, positions, "pending")
+    kept = [r for r in rows if not all(v is None or (isinstance(v, str) and not v.strip()) for v in r)]
+    for column, j in (("law_enforcement_agency", 1), ("support_type", 2)):
+        expected = [(r[j] or None) if isinstance(r[j], str) else xlsx.cell_text(r[j]) for r in kept]
+        assert data[column] == expected
+
+
+def test_text_columns_clean_as_value_by_value():
+    from ingest.validation.suites import ice
+
+    rng = random.Random(19)
+    words = ["TEXAS", "TEXAS ", "\xa0FLORIDA\n", "  ", "", "Task  Force\tModel", "utah", None, "caf\xe9"]
+    for _ in range(200):
+        values = [rng.choice(words) for _ in range(rng.randint(0, 30))]
+        text = pa.table({"v": pa.array(values, pa.string())}).to_pandas()["v"]  # pandas' str dtype, as validated
+        for column in (text, pd.Series(values, dtype=object), pd.Series(values, dtype="string")):
+            fast, slow = ice._cleaned(column), ice._cleaned_one_by_one(column)
+            pd.testing.assert_series_equal(fast, slow, check_exact=True)
+
+
+def test_blank_rows_are_dropped_as_every_cell_decides():
+    from ingest.sources.base import FileInfo
+    from ingest.sources.ice_sheets import _is_blank, _read_rows
+
+    rng = random.Random(23)
+    cells = [None, "", " ", "\xa0\n", "WY", 0, 0.0, False, dt.date(2025, 1, 2)]
+    rows = [[rng.choice(cells) for _ in range(rng.randint(0, 3))] for _ in range(500)]
+    sheet = xlsx.Sheet("s", [["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"], *rows], 1, 0)
+    file = FileInfo(path=Path("x.xlsx"), rel_path="x.xlsx", size=0, sha256="0")
+    positions = [(0, "STATE"), (1, "LAW ENFORCEMENT AGENCY"), (2, "SUPPORT TYPE")]
+    data = _read_rows(file, sheet, 0, positions, "pending")
+    expected = [i + 2 for i, r in enumerate(rows) if not all(_is_blank(v) for v in r)]
+    assert data["_row_number"] == expected and len(expected) < len(rows)
