@@ -1,7 +1,8 @@
 """Every assertion the dbt project makes, from a manifest.json: to show a test refactor loses none.
 
 An assertion is (node, column, check, arguments, config): one generic data test (its kwargs; the
-``column_checks`` test counts as each check its columns declare, with that test's config), a singular
+``column_checks`` test counts as each check its columns declare and each unique_combination and
+relationship its arguments list, with that test's config), a singular
 test, or an enforced contract's column constraint. Two manifests with equal sets assert the same things,
 however the tests are grouped into dbt nodes.
 
@@ -72,6 +73,12 @@ def assertions(manifest: dict) -> Counter:
                     for check in column_meta.get("checks") or []:
                         name, kwargs = _check(check)
                         out[(tested, column_name, name, _frozen(kwargs), config)] += 1
+                arguments = meta.get("kwargs") or {}
+                for columns in arguments.get("unique_combinations") or []:
+                    out[(tested, "", "unique_combination", _frozen({"columns": list(columns)}), config)] += 1
+                for rel in arguments.get("relationships") or []:
+                    kwargs = {"to": rel["to"], "field": rel["field"]}
+                    out[(tested, rel["column"], "relationships", _frozen(kwargs), config)] += 1
                 continue
             kwargs = {k: v for k, v in (meta.get("kwargs") or {}).items() if k not in ("model", "column_name")}
             out[(tested, node.get("column_name") or "", meta["name"], _frozen(kwargs), config)] += 1
