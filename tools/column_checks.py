@@ -6,7 +6,8 @@ column as ``config: {meta: {checks: [...]}}`` and checked together by the model'
 test, in one scan. This edits the YAML in place, line by line (everything else untouched): each plain
 test (no config, no arguments beyond the check's own) moves into its column's ``checks``; the model (seed,
 source table) gets ``column_checks`` in its ``data_tests``. Tests with a config (severity, where) stay
-tests, and so does a plain ``not_null`` on a model with an enforced contract (tools/contract_tests.py
+tests (except a ``not_null`` or a relationship whose config is only a ``where``: it becomes the check's
+``where``), and so does a plain ``not_null`` on a model with an enforced contract (tools/contract_tests.py
 makes it a constraint). CONTRIBUTING "Tests and contracts".
 
 Usage: python tools/column_checks.py [--check] [files...]   (default: every models/**/*.yml and seeds/**/*.yml)
@@ -104,8 +105,16 @@ def as_check(test: object, enforced: bool) -> object | None:
     ((name, spec),) = test.items()
     if not isinstance(spec, dict):
         return None
-    arguments = spec.get("arguments", {}) if set(spec) <= {"arguments"} else None
+    where = _where(spec)
+    if name == "not_null" and set(spec) == {"config"} and where is not None:
+        return {"not_null": {"where": where}}
+    arguments = spec.get("arguments", {}) if set(spec) <= {"arguments"} or where is not None else None
     if arguments is None:
+        return None
+    if where is not None:
+        if name == "relationships" and set(arguments) == {"to", "field"}:
+            plain = as_check({name: {"arguments": arguments}}, enforced)
+            return {name: {**plain[name], "where": where}} if plain else None
         return None
     if name == "accepted_values" and set(arguments) == {"values"}:
         values = list(arguments["values"])
@@ -121,6 +130,17 @@ def as_check(test: object, enforced: bool) -> object | None:
             else None
         )
     return None
+
+
+def _where(spec: dict) -> str | None:
+    """The where of a test whose config is only a where (a severity of error, dbt's default, aside)."""
+    config = spec.get("config")
+    if not isinstance(config, dict) or not isinstance(config.get("where"), str):
+        return None
+    rest = {k: v for k, v in config.items() if k != "where"}
+    if rest and (set(rest) != {"severity"} or str(rest["severity"]).lower() != "error"):
+        return None
+    return config["where"]
 
 
 def as_key(test: object) -> list[str] | None:
@@ -346,9 +366,9 @@ def render_test(arguments: dict, pad: str) -> list[str]:
         out.append(f"{pad}      relationships:\n")
         for rel in arguments["relationships"]:
             to = rel["to"] if REF.match(str(rel["to"])) else json.dumps(str(rel["to"]))
-            out.append(
-                f"{pad}        - {{column: {_scalar(rel['column'])}, to: {to}, field: {_scalar(rel['field'])}}}\n"
-            )
+            where = f", where: {json.dumps(rel['where'], ensure_ascii=False)}" if rel.get("where") else ""
+            column, to_field = _scalar(rel["column"]), _scalar(rel["field"])
+            out.append(f"{pad}        - {{column: {column}, to: {to}, field: {to_field}{where}}}\n")
     return out
 
 

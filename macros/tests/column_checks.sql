@@ -3,7 +3,9 @@
     (config.meta: not_null, accepted_values, value_between in one scan; unique: one grouped count) and
     the test's own arguments: `unique_combinations` (lists of columns: the unique_combination macro's
     composite keys, nulls grouping together) and `relationships` ({column, to: ref(...), field}: dbt's
-    relationships test; the ref in the argument is what makes dbt build the parent first). One row per
+    relationships test; the ref in the argument is what makes dbt build the parent first). A not_null
+    check ({not_null: {where: ...}}) and a relationship may carry a `where`: the test's where config they
+    replace (the rows they check). One row per
     broken check (model_name, column_name, check_name, n_failing_rows, example_value). CONTRIBUTING
     "Tests and contracts". -#}
 {%- set node = column_checks_node(model) if execute else none -%}
@@ -56,7 +58,7 @@ counted as (
     select
         count(*) as n_failing,
         min(cast(child.{{ rel.column }} as {{ dbt.type_string() }})) as example
-    from {{ model }} as child
+    from {% if rel.where %}(select * from {{ model }} where {{ rel.where }}){% else %}{{ model }}{% endif %} as child
     left join {{ rel.to }} as parent on child.{{ rel.column }} = parent.{{ rel.field }}
     where child.{{ rel.column }} is not null and parent.{{ rel.field }} is null
 ){{ "," if not loop.last }}
@@ -115,7 +117,9 @@ where {{ part.n }} > 0
         {%- else -%}
             {%- do exceptions.raise_compiler_error(node.name ~ "." ~ column_name ~ ": a check is a name or {name: arguments}, not " ~ check) -%}
         {%- endif -%}
-        {%- if name == 'not_null' -%}
+        {%- if name == 'not_null' and arguments is mapping and arguments.where -%}
+            {%- set failing = quoted ~ " is null and (" ~ arguments.where ~ ")" -%}
+        {%- elif name == 'not_null' -%}
             {%- set failing = quoted ~ " is null" -%}
         {%- elif name == 'accepted_values' -%}
             {%- set quoted_values = [] -%}

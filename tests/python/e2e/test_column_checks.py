@@ -2,9 +2,10 @@
 says which: model or source table, column, check, rows and an example (CONTRIBUTING "Tests and contracts").
 
 Reuses the built sample's work file: in a copy, a table model gets a null, an unaccepted value, an
-out-of-range value and a duplicated composite key (unique_combinations), another a duplicated unique
-column and an agency_id missing from dim_agencies (relationships), a raw table an unaccepted value; only
-the column_checks tests of those three relations run (a few seconds, no build)."""
+out-of-range value, a null its where'd not_null sees (and nulls it does not) and a duplicated composite
+key (unique_combinations), another a duplicated unique column and an agency_id missing from dim_agencies
+(relationships), a raw table an unaccepted value; only the column_checks tests of those three relations
+run (a few seconds, no build)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ MUTATIONS = (
     "update intermediate.int_ice_values_resolved set confidence = 7 "
     "where value_printed = (select max(value_printed) from intermediate.int_ice_values_resolved "
     "where confidence is not null)",
+    # not_null where column_name <> 'agency_type': nulls there pass, one on a state fails
+    "update intermediate.int_ice_values_resolved set resolved_code = null where column_name = 'agency_type'",
+    "update intermediate.int_ice_values_resolved set resolved_code = null where column_name = 'state' "
+    "and value_printed = (select max(value_printed) from intermediate.int_ice_values_resolved "
+    "where column_name = 'state')",
     # a composite key (column_name, value_printed) twice: a copy of a row the updates above left alone
     "insert into intermediate.int_ice_values_resolved select * from intermediate.int_ice_values_resolved "
     "where method <> 'made_up' and confidence between 0 and 1 order by column_name, value_printed limit 1",
@@ -73,4 +79,5 @@ def test_column_checks_fail_naming_the_model_column_and_check(built_sample_wareh
         "int_ice_values_resolved.confidence: not_null fails on 1 row(s) (e.g. null)",
         "int_ice_values_resolved.confidence: value_between fails on 1 row(s) (e.g. '7.0')",
         "int_ice_values_resolved.method: accepted_values fails on 1 row(s) (e.g. 'made_up')",
+        "int_ice_values_resolved.resolved_code: not_null fails on 1 row(s) (e.g. null)",
     ], lines

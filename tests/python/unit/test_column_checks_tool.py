@@ -48,6 +48,7 @@ models:
               arguments: {min_value: 0, max_value: 1}
           - not_null:
               config:
+                severity: warn
                 where: "kind = 'a'"
 
   - name: dim_things
@@ -92,7 +93,7 @@ def test_plain_tests_move_to_their_columns_checks_and_configured_ones_stay(tmp_p
     assert cols["kind"]["config"]["meta"]["checks"] == ["not_null", {"accepted_values": ["a", "yes", "b c"]}]
     assert "data_tests" not in cols["kind"]
     assert cols["share"]["config"]["meta"]["checks"] == [{"value_between": {"min_value": 0, "max_value": 1}}]
-    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"where": "kind = 'a'"}}}]
+    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"severity": "warn", "where": "kind = 'a'"}}}]
 
     node, cols = _columns(doc, "models", "dim_things")  # enforced: not_null is contract_tests.py's
     assert node["data_tests"] == [{"column_checks": {"arguments": {"unique_combinations": [["thing_id"]]}}}]
@@ -126,7 +127,23 @@ def test_a_new_plain_test_beside_folded_checks_is_flagged_and_merged(tmp_path):
         {"value_between": {"min_value": 0, "max_value": 1}},
         "not_null",
     ]
-    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"where": "kind = 'a'"}}}]
+    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"severity": "warn", "where": "kind = 'a'"}}}]
+
+
+def test_a_not_null_or_relationship_whose_config_is_a_where_folds_with_its_where(tmp_path):
+    path = tmp_path / "_x__models.yml"
+    path.write_text(
+        "version: 2\nmodels:\n  - name: x\n    columns:\n      - name: a\n        data_tests:\n"
+        "          - not_null:\n              config:\n                where: \"b = 'ok'\"\n"
+        "          - relationships:\n              arguments: {to: ref('p'), field: a}\n"
+        "              config: {where: \"a <> 'XX'\", severity: error}\n"
+    )
+    tool.main([str(path)])
+    assert tool.findings(path) == []
+    node, cols = _columns(yaml.safe_load(path.read_text()), "models", "x")
+    assert cols["a"] == {"name": "a", "config": {"meta": {"checks": [{"not_null": {"where": "b = 'ok'"}}]}}}
+    relationship = {"column": "a", "to": "ref('p')", "field": "a", "where": "a <> 'XX'"}
+    assert node["data_tests"] == [{"column_checks": {"arguments": {"relationships": [relationship]}}}]
 
 
 def test_a_column_checks_test_without_checks_is_flagged(tmp_path):
@@ -203,6 +220,10 @@ def test_keys_and_relationships_in_the_test_are_the_assertions_of_the_tests_they
             "test.p.cc": _test("column_checks", arguments, None),
         }
     }
+    assert assertions.assertions(before) == assertions.assertions(after)
+    before["nodes"]["test.p.r"]["config"]["where"] = "kind <> 'XX'"
+    assert assertions.assertions(before) != assertions.assertions(after)
+    arguments["relationships"][0]["where"] = "kind <> 'XX'"
     assert assertions.assertions(before) == assertions.assertions(after)
     arguments["relationships"][0]["field"] = "other"
     assert assertions.assertions(before) != assertions.assertions(after)
