@@ -6,7 +6,9 @@ Sources, all produced by dbt from the project's YAML:
 
 - ``manifest.json`` (written by every ``dbt build`` into ``<warehouse>/dbt_target``): model and seed
   descriptions, column descriptions, and the primary key — a ``primary_key`` constraint, else the
-  model's ``unique_combination`` test, else its first ``unique`` column test (every model has one);
+  model's ``unique_combination`` test (its own, or one its ``column_checks`` test lists in
+  ``unique_combinations``), else its first ``unique`` column test (its own, or a ``unique`` check a
+  column declares for ``column_checks``; every model has one);
 - the column types: ``catalog.json`` carries what the database reports, so they are read from the
   published DuckDB file itself (the same query ``dbt docs generate`` runs), in column order.
 """
@@ -73,15 +75,29 @@ def _primary_key(node: dict, tests: list[dict]) -> list[str]:
     ]
     if column_pk:
         return column_pk
+    # the first in the order of dbt's test names (unique_combination_<model>_<a>__<b>, unique_<model>_<column>),
+    # wherever the key is declared: a test of its own or the model's column_checks test (CONTRIBUTING
+    # "Tests and contracts")
+    keys: list[list[str]] = []
+    unique: list[str] = []
     for test in tests:
         meta = test.get("test_metadata") or {}
         if meta.get("name") == "unique_combination":
-            return list(meta.get("kwargs", {}).get("columns") or [])
-    for test in tests:
-        meta = test.get("test_metadata") or {}
-        if meta.get("name") == "unique" and test.get("column_name"):
-            return [test["column_name"]]
-    return []
+            keys.append(list(meta.get("kwargs", {}).get("columns") or []))
+        elif meta.get("name") == "unique" and test.get("column_name"):
+            unique.append(test["column_name"])
+        elif meta.get("name") == "column_checks":
+            keys += [list(k) for k in (meta.get("kwargs") or {}).get("unique_combinations") or []]
+            unique += [name for name, col in (node.get("columns") or {}).items() if "unique" in _checks(col)]
+    if keys:
+        return min(keys, key="__".join)
+    return [min(unique)] if unique else []
+
+
+def _checks(column: dict) -> list[str]:
+    """The names of the checks a column declares for the column_checks test (config.meta.checks)."""
+    meta = (column.get("config") or {}).get("meta") or column.get("meta") or {}
+    return [c if isinstance(c, str) else next(iter(c)) for c in meta.get("checks") or []]
 
 
 def load_manifest(path: Path) -> dict:

@@ -160,8 +160,10 @@ def run_dbt(
 
 def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
     """What each failing ``column_checks`` test found (macros/tests/column_checks.sql), one line per broken
-    check: ``<model>.<column>: <check> fails on <n> row(s) (e.g. <value>)``. dbt itself reports only that
-    the test returned rows; this reruns the test's compiled SQL on the DuckDB work file to name them."""
+    check: ``<model>.<column(s)>: <check> fails on <n> row(s) (e.g. <value>)`` — a column check, a
+    ``unique_combination`` (``<model>.(a, b)``, the rows sharing a duplicated key) or a
+    ``relationships(<parent>.<field>)``. dbt itself reports only that the test returned rows; this
+    reruns the test's compiled SQL on the DuckDB work file to name them."""
     import duckdb
 
     tests = {uid: sql for uid, sql in result.failed_sql.items() if uid.split(".")[2].startswith(COLUMN_CHECKS)}
@@ -174,13 +176,12 @@ def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
         return []
     try:
         for uid, sql in sorted(tests.items()):
-            tested = uid.split(".")[2].removeprefix("source_").removeprefix("column_checks_").removesuffix("_")
             try:
                 rows = con.execute(sql).fetchall()
             except duckdb.Error as exc:
-                lines.append(f"{tested}: could not rerun {uid} ({first_error_line(exc)})")
+                lines.append(f"{uid.split('.')[2]}: could not rerun {uid} ({first_error_line(exc)})")
                 continue
-            for column, check, n_rows, example in rows:
+            for tested, column, check, n_rows, example in rows:
                 shown = "null" if example is None else repr(example)
                 lines.append(f"{tested}.{column}: {check} fails on {n_rows} row(s) (e.g. {shown})")
     finally:
@@ -188,7 +189,8 @@ def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
     return lines
 
 
-# dbt names the test column_checks_<model>_ (a source table's: source_column_checks_<source>_<table>_)
+# dbt names the test column_checks_<model>_... (a source table's: source_column_checks_<source>_<table>_...;
+# with arguments, maybe a hash): each row of the test names its model (source.table)
 COLUMN_CHECKS = ("column_checks_", "source_column_checks_")
 
 

@@ -9,9 +9,10 @@ Rules (a finding of any fails ``make lint``):
 - ``unknown_layer``: every model lives in one of those four folders.
 - ``missing_description``: every model has a description.
 - ``missing_primary_key``: every model has a primary-key test — ``unique`` and ``not_null`` on one
-  column (either may be an enforced constraint; the ``not_null`` may be a check the column declares
-  for the model's ``column_checks`` test, ``macros/tests/column_checks.sql``), the ``unique_combination`` test
-  (``macros/tests/unique_combination.sql``; dbt_utils' ``unique_combination_of_columns`` too), or an
+  column (either may be an enforced constraint; either may be a check the column declares for the
+  model's ``column_checks`` test, ``macros/tests/column_checks.sql``), the ``unique_combination`` test
+  (``macros/tests/unique_combination.sql``, or a key the ``column_checks`` test lists in its
+  ``unique_combinations`` argument; dbt_utils' ``unique_combination_of_columns`` too), or an
   enforced ``primary_key`` constraint. A QA check model (``qa_*``) is keyed by ``rpt_qa_summary``'s
   ``unique_combination`` test on check_name, scope, which sees every row of every check.
 - ``mart_without_contract``: every public mart (a model under ``models/marts/`` or built into the
@@ -114,6 +115,7 @@ def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
         meta = node["test_metadata"]
         if meta.get("name") == CONSOLIDATED_TEST:
             out.setdefault(model, []).extend(_declared_checks(manifest.get("nodes", {}).get(model) or {}))
+            out.setdefault(model, []).extend(_argument_checks(meta.get("kwargs") or {}))
             continue
         out.setdefault(model, []).append(
             {"name": meta.get("name"), "column": node.get("column_name"), "kwargs": meta.get("kwargs") or {}}
@@ -129,6 +131,19 @@ def _declared_checks(node: dict) -> list[dict]:
         for check in meta.get("checks") or []:
             kind, arguments = (check, {}) if isinstance(check, str) else next(iter(check.items()))
             out.append({"name": kind, "column": name, "kwargs": {"arguments": arguments}})
+    return out
+
+
+def _argument_checks(kwargs: dict) -> list[dict]:
+    """The unique_combination and relationships tests a column_checks test lists in its arguments."""
+    out = [
+        {"name": "unique_combination", "column": None, "kwargs": {"columns": list(columns)}}
+        for columns in kwargs.get("unique_combinations") or []
+    ]
+    out += [
+        {"name": "relationships", "column": r["column"], "kwargs": {"to": r["to"], "field": r["field"]}}
+        for r in kwargs.get("relationships") or []
+    ]
     return out
 
 

@@ -1,7 +1,8 @@
 """Every assertion the dbt project makes, from a manifest.json: to show a test refactor loses none.
 
 An assertion is (node, column, check, arguments, config): one generic data test (its kwargs; the
-``column_checks`` test counts as each check its columns declare, with that test's config), a singular
+``column_checks`` test counts as each check its columns declare and each unique_combination and
+relationship its arguments list, with that test's config and the check's own ``where``), a singular
 test, or an enforced contract's column constraint. Two manifests with equal sets assert the same things,
 however the tests are grouped into dbt nodes.
 
@@ -30,6 +31,11 @@ def _config(node: dict) -> str:
     kept = {k: config.get(k) for k in CONFIG_KEYS if config.get(k) not in (None, False, DEFAULT_CONFIG.get(k))}
     kept = {k: (v.upper() if k == "severity" else v) for k, v in kept.items()}
     return _frozen(kept)
+
+
+def _with_where(config: str, where: str | None) -> str:
+    """A test's config with the where of a check (a not_null or relationship that had its own where)."""
+    return config if where is None else _frozen({**json.loads(config), "where": where})
 
 
 def _tested(node: dict) -> str:
@@ -71,7 +77,15 @@ def assertions(manifest: dict) -> Counter:
                     column_meta = (column.get("config") or {}).get("meta") or column.get("meta") or {}
                     for check in column_meta.get("checks") or []:
                         name, kwargs = _check(check)
-                        out[(tested, column_name, name, _frozen(kwargs), config)] += 1
+                        where = kwargs.pop("where", None)
+                        out[(tested, column_name, name, _frozen(kwargs), _with_where(config, where))] += 1
+                arguments = meta.get("kwargs") or {}
+                for columns in arguments.get("unique_combinations") or []:
+                    out[(tested, "", "unique_combination", _frozen({"columns": list(columns)}), config)] += 1
+                for rel in arguments.get("relationships") or []:
+                    kwargs = {"to": rel["to"], "field": rel["field"]}
+                    where = _with_where(config, rel.get("where"))
+                    out[(tested, rel["column"], "relationships", _frozen(kwargs), where)] += 1
                 continue
             kwargs = {k: v for k, v in (meta.get("kwargs") or {}).items() if k not in ("model", "column_name")}
             out[(tested, node.get("column_name") or "", meta["name"], _frozen(kwargs), config)] += 1

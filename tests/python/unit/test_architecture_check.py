@@ -255,3 +255,29 @@ def test_main_exits_non_zero_on_a_finding_and_zero_when_clean(tmp_path, capsys):
 def test_the_projects_exceptions_file_is_well_formed():
     for entry in arch.load_exceptions(arch.DEFAULT_EXCEPTIONS):
         assert entry["reason"].strip()
+
+
+def test_unique_and_not_null_checks_in_the_column_checks_test_are_a_primary_key():
+    m = _good()
+    del m["nodes"]["test.p.u1"]
+    _with_column_checks(m, "thing_id", ["not_null", "unique"])
+    assert _rules(m) == []
+    m["nodes"]["model.p.stg_raw__things"]["columns"]["thing_id"]["config"]["meta"]["checks"] = ["unique"]
+    assert _rules(m) == [("missing_primary_key", "stg_raw__things")]
+
+
+@pytest.mark.parametrize(("arguments", "keyed"), [({"unique_combinations": [["a", "b"]]}, True), ({}, False)])
+def test_a_key_the_column_checks_test_lists_is_a_primary_key(arguments, keyed):
+    m = _good()
+    del m["nodes"]["test.p.c2"]
+    m["nodes"]["test.p.cc2"] = _pk_test("int_things_joined", "column_checks")
+    m["nodes"]["test.p.cc2"]["test_metadata"]["kwargs"] = arguments
+    assert _rules(m) == ([] if keyed else [("missing_primary_key", "int_things_joined")])
+
+
+def test_the_qa_key_may_be_listed_in_the_summarys_column_checks_test():
+    m = _good()
+    del m["nodes"]["test.p.c3"], m["nodes"]["test.p.c4"]
+    m["nodes"]["test.p.cc4"] = _pk_test("rpt_qa_summary", "column_checks")
+    m["nodes"]["test.p.cc4"]["test_metadata"]["kwargs"] = {"unique_combinations": [["check_name", "scope"]]}
+    assert _rules(m) == []

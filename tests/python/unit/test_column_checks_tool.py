@@ -48,6 +48,7 @@ models:
               arguments: {min_value: 0, max_value: 1}
           - not_null:
               config:
+                severity: warn
                 where: "kind = 'a'"
 
   - name: dim_things
@@ -83,17 +84,19 @@ def test_plain_tests_move_to_their_columns_checks_and_configured_ones_stay(tmp_p
     assert tool.main(["--check", str(path)]) == 0
     doc = yaml.safe_load(path.read_text())  # PyYAML, as dbt reads it: "yes" stays a string
 
-    node, cols = _columns(doc, "models", "stg_things")
-    assert node["data_tests"] == ["column_checks"]
-    assert cols["thing_id"]["config"]["meta"]["checks"] == ["not_null"]
-    assert cols["thing_id"]["data_tests"] == ["unique"]
+    node, cols = _columns(doc, "models", "stg_things")  # a relationship: an argument (its ref is the edge)
+    assert node["data_tests"] == [
+        {"column_checks": {"arguments": {"relationships": [{"column": "kind", "to": "ref('kinds')", "field": "kind"}]}}}
+    ]
+    assert cols["thing_id"]["config"]["meta"]["checks"] == ["unique", "not_null"]
+    assert "data_tests" not in cols["thing_id"]
     assert cols["kind"]["config"]["meta"]["checks"] == ["not_null", {"accepted_values": ["a", "yes", "b c"]}]
-    assert list(cols["kind"]["data_tests"][0]) == ["relationships"]
+    assert "data_tests" not in cols["kind"]
     assert cols["share"]["config"]["meta"]["checks"] == [{"value_between": {"min_value": 0, "max_value": 1}}]
-    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"where": "kind = 'a'"}}}]
+    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"severity": "warn", "where": "kind = 'a'"}}}]
 
     node, cols = _columns(doc, "models", "dim_things")  # enforced: not_null is contract_tests.py's
-    assert node["data_tests"][0] == "column_checks"
+    assert node["data_tests"] == [{"column_checks": {"arguments": {"unique_combinations": [["thing_id"]]}}}]
     assert cols["kind"]["data_tests"] == ["not_null"]
     assert cols["kind"]["config"]["meta"]["checks"] == [{"accepted_values": ["a"]}]
 
@@ -124,7 +127,23 @@ def test_a_new_plain_test_beside_folded_checks_is_flagged_and_merged(tmp_path):
         {"value_between": {"min_value": 0, "max_value": 1}},
         "not_null",
     ]
-    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"where": "kind = 'a'"}}}]
+    assert cols["share"]["data_tests"] == [{"not_null": {"config": {"severity": "warn", "where": "kind = 'a'"}}}]
+
+
+def test_a_not_null_or_relationship_whose_config_is_a_where_folds_with_its_where(tmp_path):
+    path = tmp_path / "_x__models.yml"
+    path.write_text(
+        "version: 2\nmodels:\n  - name: x\n    columns:\n      - name: a\n        data_tests:\n"
+        "          - not_null:\n              config:\n                where: \"b = 'ok'\"\n"
+        "          - relationships:\n              arguments: {to: ref('p'), field: a}\n"
+        "              config: {where: \"a <> 'XX'\", severity: error}\n"
+    )
+    tool.main([str(path)])
+    assert tool.findings(path) == []
+    node, cols = _columns(yaml.safe_load(path.read_text()), "models", "x")
+    assert cols["a"] == {"name": "a", "config": {"meta": {"checks": [{"not_null": {"where": "b = 'ok'"}}]}}}
+    relationship = {"column": "a", "to": "ref('p')", "field": "a", "where": "a <> 'XX'"}
+    assert node["data_tests"] == [{"column_checks": {"arguments": {"relationships": [relationship]}}}]
 
 
 def test_a_column_checks_test_without_checks_is_flagged(tmp_path):
@@ -152,6 +171,61 @@ def test_a_folded_check_is_the_same_assertion_as_the_test_it_replaced():
     }
     assert assertions.assertions(before) == assertions.assertions(after)
     after["nodes"]["model.p.m"]["columns"]["kind"]["config"]["meta"]["checks"].pop()
+    assert assertions.assertions(before) != assertions.assertions(after)
+
+
+def test_a_plain_unique_on_an_enforced_model_stays_for_contract_tests(tmp_path):
+    path = tmp_path / "_x__models.yml"
+    text = (
+        "version: 2\nmodels:\n  - name: x\n    config:\n      contract: {enforced: true}\n    columns:\n"
+        "      - {name: a, data_type: varchar, data_tests: [unique, {accepted_values: {arguments: {values: [v]}}}]}\n"
+    )
+    path.write_text(text)
+    tool.main([str(path)])
+    _, cols = _columns(yaml.safe_load(path.read_text()), "models", "x")
+    assert cols["a"]["data_tests"] == ["unique"]
+    path.write_text(
+        text.replace(
+            "data_tests: [unique, {accepted_values: {arguments: {values: [v]}}}]", "config: {meta: {checks: [unique]}}"
+        ).replace("    columns:", "    data_tests: [column_checks]\n    columns:")
+    )
+    assert tool.findings(path) == [
+        "x.a: a unique check on a model with an enforced contract: declare it as a data test,"
+        " which tools/contract_tests.py makes a constraint"
+    ]
+
+
+def test_keys_and_relationships_in_the_test_are_the_assertions_of_the_tests_they_replaced():
+    before = {
+        "nodes": {
+            "model.p.m": {"resource_type": "model", "columns": {"id": {}, "kind": {}}},
+            "test.p.u": _test("unique", {"column_name": "id", "model": "x"}, "id"),
+            "test.p.uc": _test("unique_combination", {"columns": ["id", "kind"], "model": "x"}, None),
+            "test.p.r": _test(
+                "relationships", {"column_name": "kind", "to": "ref('k')", "field": "k", "model": "x"}, "kind"
+            ),
+        }
+    }
+    arguments = {
+        "model": "x",
+        "unique_combinations": [["id", "kind"]],
+        "relationships": [{"column": "kind", "to": "ref('k')", "field": "k"}],
+    }
+    after = {
+        "nodes": {
+            "model.p.m": {
+                "resource_type": "model",
+                "columns": {"id": {"config": {"meta": {"checks": ["unique"]}}}, "kind": {}},
+            },
+            "test.p.cc": _test("column_checks", arguments, None),
+        }
+    }
+    assert assertions.assertions(before) == assertions.assertions(after)
+    before["nodes"]["test.p.r"]["config"]["where"] = "kind <> 'XX'"
+    assert assertions.assertions(before) != assertions.assertions(after)
+    arguments["relationships"][0]["where"] = "kind <> 'XX'"
+    assert assertions.assertions(before) == assertions.assertions(after)
+    arguments["relationships"][0]["field"] = "other"
     assert assertions.assertions(before) != assertions.assertions(after)
 
 
