@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -74,10 +75,7 @@ def _seed_parse_cache(target_path: Path, key: str) -> None:
     cached = parse_cache_dir() / key / PARSE_CACHE
     mine = target_path / PARSE_CACHE
     if cached.exists() and (not mine.exists() or cached.stat().st_mtime > mine.stat().st_mtime):
-        target_path.mkdir(parents=True, exist_ok=True)
-        tmp = mine.with_name(f".{PARSE_CACHE}.{os.getpid()}")
-        shutil.copyfile(cached, tmp)
-        os.replace(tmp, mine)
+        copy_atomic(cached, mine)
 
 
 def _save_parse_cache(target_path: Path, key: str) -> None:
@@ -87,13 +85,17 @@ def _save_parse_cache(target_path: Path, key: str) -> None:
     if not mine.exists():
         return
     cache_dir = parse_cache_dir() / key  # one per dbt target: a DuckDB parse is no PostgreSQL parse
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{PARSE_CACHE}.{os.getpid()}"
-        shutil.copyfile(mine, tmp)
-        os.replace(tmp, cache_dir / PARSE_CACHE)
-    except OSError:  # a read-only checkout: no shared cache, each warehouse keeps its own
-        pass
+    with contextlib.suppress(OSError):  # a read-only checkout: no shared cache, each warehouse keeps its own
+        copy_atomic(mine, cache_dir / PARSE_CACHE)
+
+
+def copy_atomic(src: Path, dest: Path) -> None:
+    """Copy src to dest through a temporary name beside it and one rename: a reader (another build using
+    the checkout's caches at the same time) sees the old file or the new one, never half of one."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)
 
 
 def run_dbt(

@@ -187,7 +187,7 @@ def _dbt_docs(warehouse_dir: Path) -> Path | None:
     by this warehouse, and by any other of this checkout (target/docs_cache/, like dbt's parse cache). A
     failure leaves the site without docs rather than failing the publication.
     ICE287G_DBT_DOCS=0 skips it (the test suite's many throwaway builds save dbt's few seconds each)."""
-    from ingest.project import project_dir, run_dbt
+    from ingest.project import copy_atomic, project_dir, run_dbt
 
     if os.environ.get("ICE287G_DBT_DOCS", "1") == "0":
         return None
@@ -198,25 +198,17 @@ def _dbt_docs(warehouse_dir: Path) -> Path | None:
         return page  # same project, same relations and column types: the page dbt wrote last time is this one
     cached = project_dir() / "target" / "docs_cache" / f"{key}.html"
     if cached.exists():  # another warehouse of this checkout had the same project and catalog
-        _copy_atomic(cached, page)
+        copy_atomic(cached, page)
     else:
         result = run_dbt(["docs", "generate", "--static", "--no-compile"], warehouse_dir)
         if not (result.ok and page.exists()):
             return None
         with contextlib.suppress(OSError):  # a read-only checkout: no shared cache
-            _copy_atomic(page, cached)
+            copy_atomic(page, cached)
             for old in sorted(cached.parent.glob("*.html"), key=lambda f: f.stat().st_mtime)[:-DOCS_CACHE_KEEP]:
                 old.unlink()
     key_file.write_text(key, encoding="utf-8")
     return page
-
-
-def _copy_atomic(src: Path, dest: Path) -> None:
-    """Copy src to dest through a temporary name and one rename (a reader never sees half a file)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)
 
 
 def _docs_key(warehouse_dir: Path) -> str:
