@@ -33,6 +33,7 @@ import os
 import platform
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -329,10 +330,31 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
             docs = dictionary.with_types(
                 dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
             )
-            write_exports(con, _WRITE_ALIAS, docs, staged.export_dir, {k: str(v) for k, v in info.items()})
-            write_site(
-                MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, staged.export_dir, staged.dbt_docs
-            )
+            # the exports (DuckDB and Arrow work, which releases the GIL) are written in a second thread on
+            # their own cursor while this one renders the site (Python); the site's data page, which lists
+            # the export files, waits for them
+            cursor = con.cursor()
+            try:
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports") as pool:
+                    exports = pool.submit(
+                        write_exports,
+                        cursor,
+                        _WRITE_ALIAS,
+                        docs,
+                        staged.export_dir,
+                        {k: str(v) for k, v in info.items()},
+                    )
+                    write_site(
+                        MartsSource(con, _WRITE_ALIAS),
+                        staged.marts.parent / "site",
+                        docs,
+                        staged.export_dir,
+                        staged.dbt_docs,
+                        exports_written=exports.result,
+                    )
+                    exports.result()
+            finally:
+                cursor.close()
         con.execute(f"checkpoint {db}")
         con.execute("use memory")
         con.execute(f"detach {db}")

@@ -178,24 +178,36 @@ def test_html_era_captures_differing_only_in_stamp_give_no_churn(built_archive: 
 def test_archive_builds_together_with_realdata(built_archive: Path, archive: Path, realdata: Path, tmp_path_factory):
     """Two raw folders in one build (--raw-dir twice): both archives, without copying them. The build
     starts from a copy of the built archive warehouse, as a user adding realdata's sheets to it would:
-    the archive's files are the same bytes (nothing re-lands) and realdata's land beside them."""
+    the archive's files are the same bytes (nothing re-lands) and realdata's land beside them. The marts
+    are read from the work file (--no-publish): publishing the archive is tested by built_archive."""
     wh = copy_warehouse(built_archive, tmp_path_factory.mktemp("archive_real") / "wh")
     before = _q(wh / "work.duckdb", "select count(*) from raw.load_manifest")[0][0]
     result = run_cli(
-        "build", "--raw-dir", str(archive), "--raw-dir", str(realdata), "--warehouse-dir", str(wh), timeout=900
+        "build",
+        "--raw-dir",
+        str(archive),
+        "--raw-dir",
+        str(realdata),
+        "--warehouse-dir",
+        str(wh),
+        "--no-publish",
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-3000:]
+    assert os.readlink(wh / "current") == os.readlink(built_archive / "current")  # nothing published
     after = _q(wh / "work.duckdb", "select count(*) from raw.load_manifest")[0][0]
     assert after > before  # realdata's contents the archive lacks landed
-    marts = wh / "marts.duckdb"
-    statuses = {s for (s,) in _q(marts, "select distinct status from rpt_qa_summary")}
+    marts = wh / "work.duckdb"
+    statuses = {s for (s,) in _q(marts, "select distinct status from marts.rpt_qa_summary")}
     assert statuses <= {"pass", "info"}
     # realdata's dated folders win for the contents both hold (2025-09-02/participatingAgencies08022025pm)
     rows = _q(
         marts,
-        "select published_date, date_method from dim_publications "
+        "select published_date, date_method from marts.dim_publications "
         "where file_name = 'participatingAgencies08022025pm.xlsx'",
     )
     assert [(d.isoformat(), m) for d, m in rows] == [("2025-09-02", "folder")]
-    (newest,) = _q(marts, "select published_date from dim_publications where kind = 'participating' and is_latest")[0]
+    (newest,) = _q(
+        marts, "select published_date from marts.dim_publications where kind = 'participating' and is_latest"
+    )[0]
     assert newest.isoformat() == "2026-03-27"  # realdata's newest sheet (MANIFEST)
