@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -322,8 +323,9 @@ def _hyperlinks(zf: zipfile.ZipFile, part: str, path: Path, raw: bytes | None = 
     rel_targets: dict[str, str] = {}
     if rels_part in names:
         rel_targets = _relationship_targets(zf, rels_part, path)
-    if _PLAIN_HYPERLINKS.fullmatch(fragment):  # every link in Excel's one-cell form: one regex pass
-        return _plain_links(fragment, rel_targets)
+    plain = _plain_links(fragment, rel_targets)  # every link in Excel's one-cell form: one regex pass
+    if plain is not None:
+        return plain
     links: dict[tuple[int, int], str] = {}
     columns: dict[str, int] = {}
     # The <hyperlinks> element is flat and machine-written: attributes are read with a regex, which is
@@ -375,20 +377,32 @@ _PLAIN_LINK_RE = re.compile(_PLAIN_LINK)
 _PLAIN_HYPERLINKS = re.compile(rb"<hyperlinks>(?:" + _PLAIN_LINK + rb")*")
 
 
-_PLAIN_LINK_TEXT = re.compile(_PLAIN_LINK.decode("latin-1"))  # the same pattern over the bytes as latin-1
+# The same pattern over the bytes as latin-1, the whole element captured too (``_plain_links``)
+_PLAIN_LINK_TEXT = re.compile("(" + _PLAIN_LINK.decode("latin-1") + ")")
+_HYPERLINKS_OPEN = "<hyperlinks>"
 
 
-def _plain_links(fragment: bytes, rel_targets: dict[str, str]) -> dict[tuple[int, int], str]:
-    """The links of a <hyperlinks> fragment ``_PLAIN_HYPERLINKS`` matched: what the general reading of
-    ``_hyperlinks`` gives (a later link to the same cell wins, an unknown r:id is no link), in one pass.
+def _plain_links(fragment: bytes, rel_targets: dict[str, str]) -> dict[tuple[int, int], str] | None:
+    """The links of a <hyperlinks> fragment in Excel's one-cell form (``_PLAIN_HYPERLINKS`` matches it
+    whole): what the general reading of ``_hyperlinks`` gives (a later link to the same cell wins, an
+    unknown r:id is no link), found in one regex pass; None for a fragment in any other form.
 
-    Read as latin-1 (one character per byte, so the pattern matches as it does on the bytes), the cell
-    and r:id captures are ASCII text, as the general reading decodes them.
+    One ``findall`` both reads the links and decides the form: its matches (each starting where the
+    previous one ended, since a link's match at a position is unique) cover everything after the
+    opening tag exactly when the fragment is that tag and links in Excel's form, nothing between
+    (``test_plain_links_decide_as_the_whole_fragment_pattern``). Read as latin-1 (one character per
+    byte, so the pattern matches as it does on the bytes), the cell and r:id captures are ASCII text,
+    as the general reading decodes them.
     """
-    found = _PLAIN_LINK_TEXT.findall(fragment.decode("latin-1"))
-    columns = {c: _column_index(c) for c in {c for c, _, _ in found}}
+    text = fragment.decode("latin-1")
+    if not text.startswith(_HYPERLINKS_OPEN):
+        return None
+    found = _PLAIN_LINK_TEXT.findall(text, len(_HYPERLINKS_OPEN))
+    if sum(map(len, map(itemgetter(0), found))) != len(text) - len(_HYPERLINKS_OPEN):
+        return None  # something between or around the links: not the plain form
+    columns = {c: _column_index(c) for c in {c for _, c, _, _ in found}}
     get = rel_targets.get
-    return {(int(row), columns[c]): t for c, row, rid in found if (t := get(rid)) is not None}
+    return {(int(row), columns[c]): t for _, c, row, rid in found if (t := get(rid)) is not None}
 
 
 # A relationships part exactly as Excel writes it: the declaration, the root in the package namespace

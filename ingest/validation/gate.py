@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.errors import reader_error
 from ingest.sources.base import FileInfo, Parsed
@@ -318,6 +319,137 @@ def _stack_arrow(run: list[tuple[int, pa.Table]]) -> pd.DataFrame:
     return pa.concat_tables(tagged).to_pandas()
 
 
+class _NotInArrow(Exception):
+    """The Arrow path does not cover these rows or expectations: the pandas path runs instead."""
+
+
+_ARROW_TYPES = (pa.string(), pa.null(), pa.int64(), pa.date32())
+
+
+def _run_arrow(
+    spec: SuiteSpec, expectations: list[tuple[int, Expect]], frames: list[Rows]
+) -> tuple[dict[int, _Outcome], dict[str, np.ndarray], set[str]] | None:
+    """``run_suite``'s row level computed on the files' Arrow tables (no pandas frame is made).
+
+    Taken when every file is an Arrow table of one schema of text, date, integer and all-empty
+    columns, the suite's preparation has an Arrow form (``SuiteSpec.prepare_arrow``) and every row
+    expectation is one the native checks cover. It gives what the pandas path gives for such rows:
+    the same unexpected rows and values (``_run``), the non-null counts per file and the prepared
+    columns (``test_arrow_rows_validate_as_their_frames``); anything else returns None.
+    """
+    if not frames or any(not isinstance(f, pa.Table) or f.num_rows == 0 for f in frames):
+        return None
+    if spec.prepare is not None and spec.prepare_arrow is None:
+        return None
+    schema = frames[0].schema
+    if any(not f.schema.equals(schema) for f in frames[1:]) or FILE_KEY in schema.names:
+        return None
+    if any(field.type not in _ARROW_TYPES for field in schema):
+        return None
+    for table in frames:  # an integer column with a missing value is float in pandas
+        for field, column in zip(schema, table.columns, strict=True):
+            if field.type == pa.int64() and column.null_count:
+                return None
+    try:
+        stacked = pa.concat_tables(frames)
+        keys = np.repeat(np.arange(len(frames), dtype=np.int64), [f.num_rows for f in frames])
+        prepared = spec.prepare_arrow(stacked) if spec.prepare_arrow is not None else stacked
+        outcomes = _validate_arrow(expectations, prepared, keys)
+    except (_NotInArrow, TypeError, ValueError, pa.ArrowException):  # the pandas path decides
+        return None
+    non_null: dict[str, np.ndarray] = {}
+    for _, exp in expectations:
+        if exp.column not in non_null:
+            present = prepared.column(exp.column).is_valid().to_numpy(zero_copy_only=False)
+            non_null[exp.column] = np.bincount(keys[present], minlength=len(frames))
+    return outcomes, non_null, {*prepared.column_names, FILE_KEY}
+
+
+def _file_profile_arrow(expectations: list[tuple[int, Expect]], frames: list[Rows]) -> dict[int, _Outcome] | None:
+    """The file-level outcomes ``_run`` gives on ``_file_profile``, from the same profile as Arrow."""
+    profile = pa.table(
+        {
+            "_n_rows": pa.array([_n_rows(f) for f in frames], pa.int64()),
+            "_columns": pa.array(
+                ["|".join(sorted(c for c in _names(f) if c not in ROW_LINEAGE)) for f in frames], pa.string()
+            ),
+        }
+    )
+    try:
+        return _validate_arrow(expectations, profile, np.arange(len(frames), dtype=np.int64))
+    except (_NotInArrow, TypeError, ValueError, pa.ArrowException):
+        return None
+
+
+def _arrow_mask(exp: Expect, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``_unexpected_mask`` of an Arrow column (raises _NotInArrow where it would differ)."""
+    valid = column.is_valid()
+    if exp.type == "ExpectColumnValuesToNotBeNull":
+        return pc.invert(valid)
+    if exp.type == "ExpectColumnValuesToBeNull":
+        return valid
+    if column.type == pa.null():
+        return pa.chunked_array([pa.array(np.zeros(len(column), dtype=bool))])
+    if exp.type == "ExpectColumnValuesToBeInSet":
+        if column.type != pa.string() or not all(isinstance(v, str) for v in exp.kwargs["value_set"]):
+            raise _NotInArrow
+        found = pc.is_in(column, value_set=pa.array(list(exp.kwargs["value_set"]), pa.string()))
+        return pc.and_(valid, pc.invert(found.fill_null(False)))
+    lo, hi = exp.kwargs.get("min_value"), exp.kwargs.get("max_value")
+    ok = None
+    for bound, compare in ((lo, pc.greater_equal), (hi, pc.less_equal)):
+        if bound is None:
+            continue
+        if column.type == pa.int64() and type(bound) in (int, float):
+            scalar = pa.scalar(bound)
+        elif pa.types.is_timestamp(column.type) and isinstance(bound, pd.Timestamp) and bound.tz is None:
+            if bound.nanosecond:
+                raise _NotInArrow
+            scalar = pa.scalar(bound.to_pydatetime(), pa.timestamp("us"))
+        else:
+            raise _NotInArrow
+        this = compare(column, scalar)
+        ok = this if ok is None else pc.and_(ok, this)
+    return pc.and_(valid, pc.invert(ok.fill_null(True)))
+
+
+def _validate_arrow(expectations: list[tuple[int, Expect]], data: pa.Table, keys: np.ndarray) -> dict[int, _Outcome]:
+    """``_validate_native`` over an Arrow table (index columns: the file key and ``_row_number``)."""
+    names = set(data.column_names)
+    for _, exp in expectations:
+        allowed = _NATIVE_KWARGS.get(exp.type)
+        if allowed is None or not set(exp.kwargs) <= allowed or exp.column not in names:
+            raise _NotInArrow
+        if exp.type == "ExpectColumnValuesToBeBetween":
+            lo, hi = exp.kwargs.get("min_value"), exp.kwargs.get("max_value")
+            if (lo is None and hi is None) or (lo is not None and hi is not None and lo > hi):
+                raise _NotInArrow
+            if not (
+                data.schema.field(exp.column).type == pa.int64()
+                or pa.types.is_timestamp(data.schema.field(exp.column).type)
+            ):
+                raise _NotInArrow
+        if exp.type == "ExpectColumnValuesToBeInSet" and exp.kwargs.get("value_set") is None:
+            raise _NotInArrow
+    masks = {i: _arrow_mask(exp, data.column(exp.column)) for i, exp in expectations}
+    row_numbers = data.column("_row_number").to_numpy() if "_row_number" in names else None
+    out: dict[int, _Outcome] = {}
+    for i, exp in expectations:
+        positions = np.flatnonzero(masks[i].to_numpy(zero_copy_only=False))
+        column = data.column(exp.column)
+        values = column.take(positions).to_pylist() if len(positions) else []
+        if pa.types.is_timestamp(column.type):
+            values = [pd.Timestamp(v) for v in values]  # what a datetime64 column of pandas holds
+        by_file: dict[int, list[tuple[dict[str, Any], Any]]] = {}
+        for pos, value in zip(positions.tolist(), values, strict=True):
+            ix: dict[str, Any] = {FILE_KEY: keys[pos]}
+            if row_numbers is not None:
+                ix["_row_number"] = row_numbers[pos]
+            by_file.setdefault(int(keys[pos]), []).append((ix, value))
+        out[i] = _Outcome(by_file)
+    return out
+
+
 def run_suite(spec: SuiteSpec, frames: list[Rows]) -> list[list[CheckResult]]:
     """Validate several files' frames against one suite with one run per level (row, file).
 
@@ -331,7 +463,12 @@ def run_suite(spec: SuiteSpec, frames: list[Rows]) -> list[list[CheckResult]]:
     n_rows = [_n_rows(f) for f in frames]
     non_null: dict[str, np.ndarray] = {}
     columns_of: list[set[str]] = [set() for _ in frames]
-    if row_exps:
+    arrow_rows = _run_arrow(spec, row_exps, frames) if row_exps and engine() != "gx" else None
+    if arrow_rows is not None:  # the same outcomes, counts and columns as below, computed in Arrow
+        outcomes, non_null, prepared_columns = arrow_rows
+        results.update(outcomes)
+        columns_of = [prepared_columns for _ in frames]
+    elif row_exps:
         stacked = _stack(frames)
         prepared = spec.prepare(stacked) if spec.prepare else stacked
         index_cols = [FILE_KEY] + (["_row_number"] if "_row_number" in prepared.columns else [])
@@ -350,7 +487,10 @@ def run_suite(spec: SuiteSpec, frames: list[Rows]) -> list[list[CheckResult]]:
                 set(map(str, (spec.prepare(_head0(f)) if spec.prepare else _head0(f)).columns)) for f in frames
             ]
     if file_exps:
-        results.update(_run(f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY]))
+        profile = _file_profile_arrow(file_exps, frames) if engine() != "gx" else None
+        if profile is None:
+            profile = _run(f"{spec.name}#files", file_exps, _file_profile(frames), [FILE_KEY])
+        results.update(profile)
     out: list[list[CheckResult]] = []
     for k, frame in enumerate(frames):
         rows = []

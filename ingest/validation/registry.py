@@ -23,6 +23,7 @@ from functools import cache
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from ingest.sources.base import Parsed, Source
 from ingest.validation.results import Severity
@@ -50,6 +51,9 @@ class Expect:
 # A function that adds derived columns (never landed) to a copy of the frame before validation,
 # e.g. a whitespace-normalised value to check against a vocabulary.
 Prepare = Callable[[pd.DataFrame], pd.DataFrame]
+# The same preparation of the rows as an Arrow table (the gate's Arrow path, ``gate._run_arrow``): the
+# columns ``prepare`` adds, with the values it gives them, as Arrow columns.
+PrepareArrow = Callable[[pa.Table], pa.Table]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class SuiteSpec:
     expectations: tuple[Expect, ...]
     layouts: tuple[str, ...] | None = None
     prepare: Prepare | None = None
+    prepare_arrow: PrepareArrow | None = None
 
     def applies_to(self, parsed: Parsed) -> bool:
         return (

@@ -19,6 +19,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest.project import project_dir
 from ingest.sources.ice_parsing import MAX_SIGNED_YEAR_AHEAD, MIN_SIGNED
@@ -90,6 +91,31 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _cleaned_arrow(column: pa.ChunkedArray) -> pa.Array:
+    """``_cleaned`` of an Arrow text column: each distinct value cleaned once, missing stays missing."""
+    if column.type == pa.null():
+        return pa.nulls(len(column), pa.string())
+    if column.type != pa.string():
+        raise TypeError(f"not a text column: {column.type}")
+    encoded = column.combine_chunks().dictionary_encode()
+    cleaned = pa.array([_clean(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return cleaned.take(encoded.indices)
+
+
+def prepare_arrow(rows: pa.Table) -> pa.Table:
+    """``prepare`` of the rows as an Arrow table: the same derived columns with the same values."""
+    out = rows
+    for col in CLEANED:
+        if col in rows.column_names:
+            out = out.append_column(f"{col}__clean", _cleaned_arrow(rows.column(col)))
+    if "signed_date" in rows.column_names:
+        signed = rows.column("signed_date")
+        if signed.type not in (pa.date32(), pa.null()):
+            raise TypeError(f"not a date column: {signed.type}")
+        out = out.append_column("signed_date__ts", signed.cast(pa.timestamp("s")))  # to_datetime's unit
+    return out
+
+
 def _signed_bounds() -> Expect:
     latest = dt.date(dt.date.today().year + MAX_SIGNED_YEAR_AHEAD, 12, 31)
     return between(
@@ -148,6 +174,7 @@ def suites() -> list[SuiteSpec]:
                 tuple(expectations),
                 layouts=(layout,),
                 prepare=prepare,
+                prepare_arrow=prepare_arrow,
             )
         )
     for layout, absent in PENDING_ABSENT.items():
@@ -160,6 +187,7 @@ def suites() -> list[SuiteSpec]:
                 tuple(expectations),
                 layouts=(layout,),
                 prepare=prepare,
+                prepare_arrow=prepare_arrow,
             )
         )
     return specs

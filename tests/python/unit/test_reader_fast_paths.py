@@ -114,7 +114,7 @@ def test_one_cell_hyperlinks_read_as_the_general_form(monkeypatch):
     cases = [b"".join(rng.choice(_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
-    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
+    monkeypatch.setattr(xlsx, "_plain_links", lambda *a: None)  # the whole-element fast path: never
     slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     assert fast == slow
     assert any(fast)
@@ -152,12 +152,42 @@ def test_whole_hyperlinks_elements_in_excels_form_read_as_the_general_form(monke
     cases += [c + rng.choice(_OTHER_LINKS) + c for c in cases[:100]]  # one other form: all by the general code
     plain = [bool(xlsx._PLAIN_HYPERLINKS.fullmatch(b"<hyperlinks>" + c)) for c in cases]
     assert all(plain[:300]) and not any(plain[300:])
+    assert [xlsx._plain_links(b"<hyperlinks>" + c, {}) is not None for c in cases] == plain
     fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))
-    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINKS", re.compile(rb"(?!)"))
+    monkeypatch.setattr(xlsx, "_plain_links", lambda *a: None)
     slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
     assert fast == slow
     assert sum(map(len, fast)) > 500
+
+
+def test_plain_links_decide_as_the_whole_fragment_pattern():
+    """``_plain_links`` reads a fragment exactly when ``_PLAIN_HYPERLINKS`` matches it whole, and then
+    reads the links the pattern's own ``findall`` reads, also for fragments cut or spliced anywhere."""
+    rng = random.Random(11)
+    pieces = _EXCEL_LINKS + _OTHER_LINKS + [b"<hyperlinks>", b"x", b"/>", b'"', b"<hyperlink ", b"\n"]
+    cases = []
+    for _ in range(600):
+        body = b"".join(rng.choice(_EXCEL_LINKS) for _ in range(rng.randint(0, 8)))
+        case = b"<hyperlinks>" + body
+        if rng.random() < 0.6:  # a piece spliced in, or the fragment cut, at a random byte
+            k = rng.randint(0, len(case))
+            case = case[:k] + (rng.choice(pieces) if rng.random() < 0.7 else b"") + case[k + rng.randint(0, 3) :]
+        cases.append(case)
+    targets = {"rId1": "https://www.ice.gov/a.pdf", "rId2": "https://www.ice.gov/b.pdf", "rId3": "x"}
+    decided = [xlsx._plain_links(c, targets) for c in cases]
+    whole = [xlsx._PLAIN_HYPERLINKS.fullmatch(c) is not None for c in cases]
+    assert [d is not None for d in decided] == whole
+    assert 100 < sum(whole) < 500
+    for case, links in zip(cases, decided, strict=True):
+        if links is not None:
+            found = xlsx._PLAIN_LINK_RE.findall(case)
+            expected = {
+                (int(r), xlsx._column_index(c.decode())): targets[i.decode()]
+                for c, r, i in found
+                if i.decode() in targets
+            }
+            assert links == expected
 
 
 def test_excels_hyperlinks_in_a_part_that_declares_entities_are_still_refused():
