@@ -344,14 +344,14 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
                         staged.export_dir,
                         {k: str(v) for k, v in info.items()},
                     )
-                    write_site(
-                        MartsSource(con, _WRITE_ALIAS),
-                        staged.marts.parent / "site",
-                        docs,
-                        staged.export_dir,
-                        staged.dbt_docs,
-                        exports_written=exports.result,
-                    )
+                    export_dir = staged.export_dir
+
+                    def exports_written() -> Path:
+                        exports.result()  # re-raises what failed there
+                        return export_dir
+
+                    site_dir = staged.marts.parent / "site"
+                    write_site(MartsSource(con, _WRITE_ALIAS), site_dir, docs, exports_written, staged.dbt_docs)
                     exports.result()
             finally:
                 cursor.close()

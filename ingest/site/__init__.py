@@ -292,16 +292,15 @@ def write_site(
     marts: MartsSource,
     site_dir: Path,
     tables: list[TableDoc],
-    export_dir: Path | None,
+    exports: Path | Callable[[], Path | None] | None,
     dbt_docs_html: Path | None = None,
-    exports_written: Callable[[], object] | None = None,
 ) -> SiteResult:
     """Write the whole site into ``site_dir`` from the marts.
 
-    ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
-    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page);
-    ``exports_written``: called (and waited for) before the data page lists the exports, when they are
-    being written at the same time (publish writes them in a second thread)."""
+    ``tables``: the data dictionary (``ingest.dictionary``); ``exports``: the publication's exports folder
+    (linked from the data page), or a function that waits for the exports being written at the same time
+    and returns their folder (publish writes them in a second thread; the data page, which lists their
+    files, is written last); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
     data = load(marts.con, marts.database, marts.schema)
     info = data["build_info"]
@@ -464,11 +463,10 @@ def write_site(
     render("states.html.j2", "states.html", states=data["states"])
     pages += 1 + n_states
     # --- data + docs
-    exports = []
-    if exports_written is not None:
-        exports_written()
+    export_dir = exports() if callable(exports) else exports
+    export_files = []
     if export_dir is not None and export_dir.is_dir():
-        exports = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
+        export_files = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
     docs_written = dbt_docs_html is not None and dbt_docs_html.is_file()
     if docs_written:
         (site_dir / "docs").mkdir(exist_ok=True)
@@ -478,7 +476,7 @@ def write_site(
     render(
         "data.html.j2",
         "data.html",
-        exports=exports,
+        exports=export_files,
         tables=tables,
         qa=data["qa"],
         review=data["review"],

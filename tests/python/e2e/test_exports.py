@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -135,3 +136,24 @@ def test_every_parquet_has_text_codes_and_descriptions(exports: Path, dictionary
         as_tuples = [tuple(r[k] for k in key) for r in rows]
         assert as_tuples == sorted(as_tuples, key=lambda t: tuple((v is None, v) for v in t)), table
     assert n_leading_zero > 0
+
+
+def test_an_export_that_fails_fails_the_publish_and_keeps_the_previous_one(
+    built_sample_warehouse: Path, tmp_path: Path
+):
+    """The exports are written in a second thread beside the site (ingest/publish.py): a failure there
+    (here a column of a type Parquet cannot hold, in a mart the site does not read) still ends the publish
+    with that error, and the previous publication stays current, untouched."""
+    from warehouse_support import REPO, Publication, copy_warehouse
+
+    from ingest.publish import publish
+
+    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    before = Publication.of(warehouse)
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    con.execute("alter table marts.rpt_incentive_reconciliation add column odd union(n integer, s varchar)")
+    con.close()
+    with pytest.raises(pa.ArrowNotImplementedError, match="union"):
+        publish(warehouse, REPO)
+    assert Publication.of(warehouse) == before
+    assert not list((warehouse / "publications").glob(".publishing-*"))
