@@ -33,7 +33,6 @@ import os
 import platform
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,31 +329,10 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
             docs = dictionary.with_types(
                 dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
             )
-            # the exports (DuckDB and Arrow work, which releases the GIL) are written in a second thread on
-            # their own cursor while this one renders the site (Python); the site's data page, which lists
-            # the export files, waits for them
-            cursor = con.cursor()
-            try:
-                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports") as pool:
-                    exports = pool.submit(
-                        write_exports,
-                        cursor,
-                        _WRITE_ALIAS,
-                        docs,
-                        staged.export_dir,
-                        {k: str(v) for k, v in info.items()},
-                    )
-                    export_dir = staged.export_dir
-
-                    def exports_written() -> Path:
-                        exports.result()  # re-raises what failed there
-                        return export_dir
-
-                    site_dir = staged.marts.parent / "site"
-                    write_site(MartsSource(con, _WRITE_ALIAS), site_dir, docs, exports_written, staged.dbt_docs)
-                    exports.result()
-            finally:
-                cursor.close()
+            write_exports(con, _WRITE_ALIAS, docs, staged.export_dir, {k: str(v) for k, v in info.items()})
+            write_site(
+                MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, staged.export_dir, staged.dbt_docs
+            )
         con.execute(f"checkpoint {db}")
         con.execute("use memory")
         con.execute(f"detach {db}")

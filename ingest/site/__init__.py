@@ -22,7 +22,6 @@ import re
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -292,15 +291,13 @@ def write_site(
     marts: MartsSource,
     site_dir: Path,
     tables: list[TableDoc],
-    exports: Path | Callable[[], Path | None] | None,
+    export_dir: Path | None,
     dbt_docs_html: Path | None = None,
 ) -> SiteResult:
     """Write the whole site into ``site_dir`` from the marts.
 
-    ``tables``: the data dictionary (``ingest.dictionary``); ``exports``: the publication's exports folder
-    (linked from the data page), or a function that waits for the exports being written at the same time
-    and returns their folder (publish writes them in a second thread; the data page, which lists their
-    files, is written last); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
+    ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
+    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
     data = load(marts.con, marts.database, marts.schema)
     info = data["build_info"]
@@ -463,10 +460,9 @@ def write_site(
     render("states.html.j2", "states.html", states=data["states"])
     pages += 1 + n_states
     # --- data + docs
-    export_dir = exports() if callable(exports) else exports
-    export_files = []
+    exports = []
     if export_dir is not None and export_dir.is_dir():
-        export_files = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
+        exports = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
     docs_written = dbt_docs_html is not None and dbt_docs_html.is_file()
     if docs_written:
         (site_dir / "docs").mkdir(exist_ok=True)
@@ -476,7 +472,7 @@ def write_site(
     render(
         "data.html.j2",
         "data.html",
-        exports=export_files,
+        exports=exports,
         tables=tables,
         qa=data["qa"],
         review=data["review"],

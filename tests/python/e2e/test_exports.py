@@ -141,9 +141,8 @@ def test_every_parquet_has_text_codes_and_descriptions(exports: Path, dictionary
 def test_an_export_that_fails_fails_the_publish_and_keeps_the_previous_one(
     built_sample_warehouse: Path, tmp_path: Path
 ):
-    """The exports are written in a second thread beside the site (ingest/publish.py): a failure there
-    (here a column of a type Parquet cannot hold, in a mart the site does not read) still ends the publish
-    with that error, and the previous publication stays current, untouched."""
+    """A failure while writing the exports (here a column of a type Parquet cannot hold, in a mart the
+    site does not read) ends the publish with that error, and the previous publication stays current."""
     from warehouse_support import REPO, Publication, copy_warehouse
 
     from ingest.publish import publish
