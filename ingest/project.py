@@ -244,19 +244,29 @@ def _read_state(warehouse_dir: Path, target_dir: str) -> dict:
     return stored if isinstance(stored, dict) else {}
 
 
-def source_checksums(warehouse_dir: Path, target_dir: str = "dbt_target") -> dict[str, str] | None:
+def source_relations(warehouse_dir: Path, target_dir: str = "dbt_target") -> dict[str, list[str]] | None:
+    """Every dbt source's table in the work file, by source name (``ice.ice_participating_rows`` ->
+    ``[schema, table]``), from the warehouse's last dbt manifest; None when there is none to read."""
+    try:
+        manifest = json.loads((warehouse_dir / target_dir / "manifest.json").read_text(encoding="utf-8"))
+        nodes = manifest["sources"].values()
+        return {f"{n['source_name']}.{n['name']}": [n["schema"], n["identifier"]] for n in nodes}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def source_checksums(
+    warehouse_dir: Path, target_dir: str = "dbt_target", sources: dict[str, list[str]] | None = None
+) -> dict[str, str] | None:
     """Row count and an order-independent content hash of every dbt source's table in the work file, by
-    source name (``ice.ice_participating_rows``), from the sources of the warehouse's last dbt manifest;
-    None when there is no manifest to read them from. A table that does not exist is ``absent``."""
+    source name; the sources are ``sources`` or those of the warehouse's last dbt manifest (None when there
+    is no manifest to read them from). A table that does not exist is ``absent``."""
     import duckdb
 
     from ingest.sql import quote_ident
 
-    try:
-        manifest = json.loads((warehouse_dir / target_dir / "manifest.json").read_text(encoding="utf-8"))
-        nodes = manifest["sources"].values()
-        sources = {f"{n['source_name']}.{n['name']}": (n["schema"], n["identifier"]) for n in nodes}
-    except (OSError, ValueError, KeyError, TypeError):
+    sources = sources if sources is not None else source_relations(warehouse_dir, target_dir)
+    if sources is None:
         return None
     out: dict[str, str] = {}
     con = duckdb.connect(str(warehouse_dir / "work.duckdb"), read_only=True)
@@ -289,7 +299,9 @@ def plan_build(warehouse_dir: Path, *, full: bool = False, target_dir: str = "db
         return BuildPlan(["--full-refresh"], "full: asked for (--full)")
     if state.get("fingerprint") != project_fingerprint():
         return BuildPlan(["--full-refresh"], "full: first build, or the project changed since the last")
-    before, now = state.get("sources"), source_checksums(warehouse_dir, target_dir)
+    # the source tables recorded with that build (the same project, so the same sources): no manifest to read
+    relations = state.get("relations") if isinstance(state.get("relations"), dict) else None
+    before, now = state.get("sources"), source_checksums(warehouse_dir, target_dir, relations)
     if not isinstance(before, dict) or now is None:
         return BuildPlan([], "incremental: every model (the last build did not record its raw sources)")
     changed = sorted(name for name in now.keys() | before.keys() if now.get(name) != before.get(name))
@@ -306,7 +318,9 @@ def record_project_state(warehouse_dir: Path, target_dir: str = "dbt_target", *,
     state.parent.mkdir(parents=True, exist_ok=True)
     recorded: dict = {"fingerprint": project_fingerprint()}
     if tested:
-        recorded["sources"] = source_checksums(warehouse_dir, target_dir)
+        relations = source_relations(warehouse_dir, target_dir)
+        recorded["relations"] = relations
+        recorded["sources"] = source_checksums(warehouse_dir, target_dir, relations)
     tmp = state.with_name(f".{PROJECT_STATE}.{os.getpid()}")
     tmp.write_text(json.dumps(recorded, sort_keys=True), encoding="utf-8")
     os.replace(tmp, state)
