@@ -6,6 +6,7 @@ at stage ``land``), and a worker that dies rejects only the file it was reading.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -168,3 +169,26 @@ def test_a_worker_that_dies_rejects_only_the_file_it_was_reading(tmp_path, monke
     assert set(statuses.values()) == {"loaded"} and len(statuses) == 5
     rejected = summary.rejected[0]
     assert rejected.stage == "read" and read_pool.CRASHED in rejected.detail
+
+
+def test_an_ingest_freezes_older_objects_and_puts_them_back(tmp_path: Path) -> None:
+    """During a run the objects older than it are out of the collector's passes (``gc.freeze``); after
+    it (and after one that fails) the collector sees them again, and a caller's own freeze is kept."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _sheets(raw, 2)
+    during: list[int] = []
+    assert gc.get_freeze_count() == 0
+    pipeline.ingest_dir(raw, tmp_path / "wh" / "work.duckdb", on_file=lambda o: during.append(gc.get_freeze_count()))
+    assert during and all(n > 0 for n in during)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(pipeline.RawDirError):
+        pipeline.ingest_dir(tmp_path / "empty_missing", tmp_path / "wh2" / "work.duckdb")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        pipeline.ingest_dir(raw, tmp_path / "wh3" / "work.duckdb")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
