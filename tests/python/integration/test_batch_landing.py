@@ -192,3 +192,24 @@ def test_an_ingest_freezes_older_objects_and_puts_them_back(tmp_path: Path) -> N
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_table_counts_are_each_tables_own_count(tmp_path: Path) -> None:
+    """``table_counts`` (one query for every raw table) gives each table's own ``count(*)``, in the
+    sources' order of tables."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _sheets(raw, 3)
+    db = tmp_path / "wh" / "work.duckdb"
+    summary = pipeline.ingest_dir(raw, db)
+    sources = pipeline.all_sources()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        expected = {
+            f"raw.{t}": con.execute(f"select count(*) from raw.{t}").fetchone()[0] for s in sources for t in s.tables
+        }
+        assert list(landing.table_counts(con, sources).items()) == list(expected.items())
+    finally:
+        con.close()
+    assert summary.table_rows == expected
+    assert expected["raw.ice_participating_rows"] == 9
