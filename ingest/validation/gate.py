@@ -323,9 +323,6 @@ class _NotInArrow(Exception):
     """The Arrow path does not cover these rows or expectations: the pandas path runs instead."""
 
 
-_ARROW_TYPES = (pa.string(), pa.null(), pa.int64(), pa.date32())
-
-
 def _run_arrow(
     spec: SuiteSpec, expectations: list[tuple[int, Expect]], frames: list[Rows]
 ) -> tuple[dict[int, _Outcome], dict[str, np.ndarray], set[str]] | None:
@@ -337,19 +334,15 @@ def _run_arrow(
     the same unexpected rows and values (``_run``), the non-null counts per file and the prepared
     columns (``test_arrow_rows_validate_as_their_frames``); anything else returns None.
     """
-    if not frames or any(not isinstance(f, pa.Table) or f.num_rows == 0 for f in frames):
+    # the rows whose frame does not depend on how they are stacked (an integer column with a missing
+    # value is float in pandas), all of one schema
+    if not frames or any(not isinstance(f, pa.Table) or not _stackable(f) for f in frames):
         return None
     if spec.prepare is not None and spec.prepare_arrow is None:
         return None
     schema = frames[0].schema
     if any(not f.schema.equals(schema) for f in frames[1:]) or FILE_KEY in schema.names:
         return None
-    if any(field.type not in _ARROW_TYPES for field in schema):
-        return None
-    for table in frames:  # an integer column with a missing value is float in pandas
-        for field, column in zip(schema, table.columns, strict=True):
-            if field.type == pa.int64() and column.null_count:
-                return None
     try:
         stacked = pa.concat_tables(frames)
         keys = np.repeat(np.arange(len(frames), dtype=np.int64), [f.num_rows for f in frames])

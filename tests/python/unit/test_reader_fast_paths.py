@@ -109,13 +109,22 @@ _RELS = (
 )
 
 
+def _read_fast_and_general(cases: list[bytes], monkeypatch) -> tuple[list, list]:
+    """The links ``_hyperlinks`` reads from each ``<hyperlinks>`` body: with its fast paths, then without."""
+
+    def read() -> list:
+        return [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+
+    fast = read()
+    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
+    monkeypatch.setattr(xlsx, "_plain_links", lambda *a: None)  # the whole-element fast path: never
+    return fast, read()
+
+
 def test_one_cell_hyperlinks_read_as_the_general_form(monkeypatch):
     rng = random.Random(5)
     cases = [b"".join(rng.choice(_LINKS) for _ in range(rng.randint(0, 12))) for _ in range(300)]
-    fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
-    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))  # never matches: the general form only
-    monkeypatch.setattr(xlsx, "_plain_links", lambda *a: None)  # the whole-element fast path: never
-    slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    fast, slow = _read_fast_and_general(cases, monkeypatch)
     assert fast == slow
     assert any(fast)
 
@@ -153,10 +162,7 @@ def test_whole_hyperlinks_elements_in_excels_form_read_as_the_general_form(monke
     plain = [bool(xlsx._PLAIN_HYPERLINKS.fullmatch(b"<hyperlinks>" + c)) for c in cases]
     assert all(plain[:300]) and not any(plain[300:])
     assert [xlsx._plain_links(b"<hyperlinks>" + c, {}) is not None for c in cases] == plain
-    fast = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
-    monkeypatch.setattr(xlsx, "_PLAIN_HYPERLINK", re.compile(rb"(?!)"))
-    monkeypatch.setattr(xlsx, "_plain_links", lambda *a: None)
-    slow = [xlsx._hyperlinks(_workbook_part(c, _RELS), "xl/worksheets/sheet1.xml", "x.xlsx") for c in cases]
+    fast, slow = _read_fast_and_general(cases, monkeypatch)
     assert fast == slow
     assert sum(map(len, fast)) > 500
 
