@@ -14,7 +14,11 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -86,3 +90,81 @@ def write_exports(
         )
     write_dictionary_csv(marts, export_dir / "dictionary.csv")
     (export_dir / "README.md").write_text(exports_readme(marts, info), encoding="utf-8")
+
+
+class ExportsFailed(RuntimeError):
+    """The exports process ended in an error (its type and message, as the process printed them)."""
+
+
+@dataclass
+class ExportsProcess:
+    """``write_exports`` in a process of its own, beside the site (which renders in the publishing process).
+
+    The site is Python (templates, SVG) and holds the interpreter; the exports are DuckDB's sort and CSV
+    writer and pyarrow's Parquet writer, so on two cores the two overlap almost fully. A process, not a
+    thread: each has its own DuckDB instance on the read-only marts file (DuckDB allows several readers
+    of a file no process writes) and its own interpreter (no shared lock, no value conversions racing
+    in one DuckDB Python module). The tables' docs and the build info go to the process on its stdin.
+    """
+
+    marts_file: Path
+    tables: list[TableDoc]
+    export_dir: Path
+    info: dict[str, str]
+    proc: subprocess.Popen | None = None
+    _stderr: str = ""
+
+    def start(self) -> ExportsProcess:
+        payload = pickle.dumps((str(self.marts_file), self.tables, str(self.export_dir), self.info))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.exports"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(payload)
+        self.proc.stdin.close()
+        return self
+
+    def wait(self) -> None:
+        """Until the exports are written; ExportsFailed (with the process's error) when they were not.
+        Called again, it answers the same."""
+        assert self.proc is not None, "start() first"
+        if self.proc.returncode is None:
+            assert self.proc.stderr is not None
+            self._stderr = self.proc.stderr.read().decode("utf-8", "replace")
+            self.proc.wait()
+        if self.proc.returncode != 0:
+            last = [line for line in self._stderr.strip().splitlines() if line.strip()]
+            raise ExportsFailed(
+                f"writing the exports into {self.export_dir} failed (exit {self.proc.returncode}): "
+                f"{last[-1] if last else 'no message'}"
+            )
+
+    def stop(self) -> None:
+        """Kill the process if it still runs (the publish failed elsewhere)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _main() -> int:
+    """``python -m ingest.exports``: read (marts file, tables, export dir, info) pickled on stdin and write the
+    exports from the marts file, opened read-only. An error is printed as ``<type>: <message>`` (exit 1)."""
+    marts_file, tables, export_dir, info = pickle.loads(sys.stdin.buffer.read())
+    try:
+        con = duckdb.connect(marts_file, read_only=True)
+        try:
+            database = con.execute("select current_database()").fetchall()[0][0]  # fetchall: a finished result
+            write_exports(con, database, tables, Path(export_dir), info)
+        finally:
+            con.close()
+    except Exception as exc:  # the publishing process reports it and fails the publish
+        print(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -39,7 +39,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import __version__, dictionary, provenance
-from ingest.exports import write_exports
+from ingest.exports import ExportsFailed, ExportsProcess
 from ingest.faults import pause_point
 from ingest.site import MartsSource, write_site
 from ingest.sql import quote_ident, quote_literal
@@ -325,20 +325,45 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
         con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
         con.execute("commit")
         con.execute("detach work")
+        con.execute(f"checkpoint {db}")
         if staged.export_dir is not None and staged.manifest is not None:
+            # the file is complete: from here on it is only read, by this process (the site) and by the
+            # exports' own process, each with the file attached read-only
+            con.execute("use memory")
+            con.execute(f"detach {db}")
+            con.execute(f"attach {quote_literal(str(staged.marts))} as {_WRITE_ALIAS} (read_only)")
             docs = dictionary.with_types(
                 dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
             )
-            write_exports(con, _WRITE_ALIAS, docs, staged.export_dir, {k: str(v) for k, v in info.items()})
-            write_site(
-                MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, staged.export_dir, staged.dbt_docs
-            )
-        con.execute(f"checkpoint {db}")
+            _write_exports_and_site(con, staged, docs, {k: str(v) for k, v in info.items()})
         con.execute("use memory")
         con.execute(f"detach {db}")
     finally:
         con.close()
     return counts
+
+
+def _write_exports_and_site(
+    con: duckdb.DuckDBPyConnection, staged: StagedPublication, docs: list, info: dict[str, str]
+) -> None:
+    """The exports (in their own process, ingest/exports.py::ExportsProcess) while the site renders here;
+    the site's data page, which lists the export files, waits for them. Either failing fails the publish."""
+    assert staged.export_dir is not None
+    exporting = ExportsProcess(staged.marts, docs, staged.export_dir, info).start()
+    try:
+        write_site(
+            MartsSource(con, _WRITE_ALIAS),
+            staged.marts.parent / "site",
+            docs,
+            staged.export_dir,
+            staged.dbt_docs,
+            exports_written=exporting.wait,
+        )
+        exporting.wait()  # no-op when the site already waited; raises when the exports failed
+    except ExportsFailed as exc:
+        raise PublishError(str(exc)) from None
+    finally:
+        exporting.stop()
 
 
 def _atomic_symlink(link: Path, target: str) -> None:

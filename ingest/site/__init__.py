@@ -22,6 +22,7 @@ import re
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -293,11 +294,14 @@ def write_site(
     tables: list[TableDoc],
     export_dir: Path | None,
     dbt_docs_html: Path | None = None,
+    *,
+    exports_written: Callable[[], None] | None = None,
 ) -> SiteResult:
     """Write the whole site into ``site_dir`` from the marts.
 
     ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
-    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
+    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page);
+    ``exports_written``: called before the data page lists the exports, when they are still being written."""
     start = time.perf_counter()
     data = load(marts.con, marts.database, marts.schema)
     info = data["build_info"]
@@ -461,6 +465,8 @@ def write_site(
     pages += 1 + n_states
     # --- data + docs
     exports = []
+    if exports_written is not None:  # the exports are being written elsewhere (publish): the list needs them
+        exports_written()
     if export_dir is not None and export_dir.is_dir():
         exports = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
     docs_written = dbt_docs_html is not None and dbt_docs_html.is_file()
