@@ -275,7 +275,7 @@ def cmd_ingest(args) -> int:
     return EXIT_OK
 
 
-def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False, full: bool = False):
+def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False, full: bool = False, started=None):
     from ingest.faults import pause_point
     from ingest.project import dbt_build
 
@@ -297,12 +297,24 @@ def _dbt_build(warehouse_dir: Path, *, unit_tests: bool = False, full: bool = Fa
             status.update(_rich("dbt build: {}", line[-80:]))
 
         args = [] if unit_tests else ["--exclude-resource-type", "unit_test"]
-        return dbt_build(warehouse_dir, args, on_line=on_line, full=full)
+        return dbt_build(warehouse_dir, args, on_line=on_line, full=full, started=started)
 
 
 @build_progress(console)
 def cmd_build(args) -> int:
-    """Ingest, dbt build, publish; publish only when everything before it passed."""
+    """Ingest, dbt build, publish; publish only when everything before it passed.
+
+    dbt is started first (ingest/dbt_main.py) and imports itself while the ingest runs; it is handed its
+    arguments once the ingest has said what changed, and ends unused when the build stops before dbt."""
+    from ingest.project import StartedDbt
+
+    if getattr(args, "target", "duckdb") == "postgres":
+        return _cmd_build(args, None)
+    with StartedDbt(args.warehouse_dir) as started:
+        return _cmd_build(args, started)
+
+
+def _cmd_build(args, started) -> int:
     from ingest.project import column_check_failures, project_dir
     from ingest.publish import PublishError, publish
 
@@ -325,7 +337,10 @@ def cmd_build(args) -> int:
     stage("dbt build")
     t0 = time.perf_counter()
     result = _dbt_build(
-        args.warehouse_dir, unit_tests=getattr(args, "unit_tests", False), full=getattr(args, "full", False)
+        args.warehouse_dir,
+        unit_tests=getattr(args, "unit_tests", False),
+        full=getattr(args, "full", False),
+        started=started,
     )
     t_dbt = time.perf_counter() - t0
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))

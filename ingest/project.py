@@ -101,6 +101,46 @@ def copy_atomic(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
+class StartedDbt:
+    """A dbt process started ahead of its arguments (``ingest/dbt_main.py``): it imports dbt while the
+    caller does other work (a build's ingest), then ``run_dbt(..., started=...)`` hands it the arguments.
+    Use it as a context manager: leaving it unused ends the process without running dbt."""
+
+    def __init__(self, warehouse_dir: Path) -> None:
+        self.warehouse_dir = warehouse_dir.resolve()  # may not exist yet: dbt moves there when handed its job
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.dbt_main"],
+            cwd=project_dir(),
+            env=dbt_env(warehouse_dir),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def hand(self, args: list[str]) -> subprocess.Popen:
+        """Give the process dbt's arguments (once; the warehouse folder exists by now); from here it is
+        dbt, streaming its output."""
+        assert self.proc.stdin is not None and not self.proc.stdin.closed, "this dbt was already handed its arguments"
+        self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": args}) + "\n")
+        self.proc.stdin.close()
+        return self.proc
+
+    def __enter__(self) -> StartedDbt:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            # never handed its job: it has run nothing (it may still be importing dbt), so it is stopped;
+            # were this process killed instead, the end of its stdin would end it the same way
+            self.proc.kill()
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        self.proc.wait()  # handed: run_dbt already waited for it
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
 def run_dbt(
     args: list[str],
     warehouse_dir: Path,
@@ -108,11 +148,13 @@ def run_dbt(
     on_line: Callable[[str], None] | None = None,
     extra_env: dict[str, str] | None = None,
     target_dir: str = "dbt_target",
+    started: StartedDbt | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines.
 
     extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
-    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source).
+    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source);
+    started: a dbt process already started for this warehouse (``StartedDbt``; no extra_env then).
     """
     proj = project_dir()
     target_path = warehouse_dir.resolve() / target_dir
@@ -133,14 +175,18 @@ def run_dbt(
     _forget_foreign_parse(target_path)
     _seed_parse_cache(target_path, target_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        cmd,
-        cwd=warehouse_dir.resolve(),
-        env={**dbt_env(warehouse_dir), **(extra_env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    if started is not None:
+        assert not extra_env and started.warehouse_dir == warehouse_dir.resolve(), "a dbt started for another run"
+        proc = started.hand(cmd[1:])
+    else:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=warehouse_dir.resolve(),
+            env={**dbt_env(warehouse_dir), **(extra_env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     assert proc.stdout is not None
     for line in proc.stdout:
         if on_line:
@@ -234,6 +280,10 @@ class BuildPlan:
     args: list[str]
     mode: str
     skip: bool = False  # nothing to build: no raw source changed since the last successful build
+    # an incremental plan's source tables and their checksums: the baseline the build then records (dbt
+    # reads the raw tables and never writes them, so after the build they are what they were here)
+    relations: dict[str, list[str]] | None = None
+    sources: dict | None = None
 
 
 def _read_state(warehouse_dir: Path, target_dir: str) -> dict:
@@ -308,35 +358,49 @@ def plan_build(warehouse_dir: Path, *, full: bool = False, target_dir: str = "db
     if not changed:
         return BuildPlan([], "nothing to build: no raw source changed since the last successful build", skip=True)
     why = f"incremental: {len(changed)} of {len(now)} raw sources changed ({', '.join(changed)})"
-    return BuildPlan(["--select", *[f"source:{name}+" for name in changed]], why)
+    return BuildPlan(["--select", *[f"source:{name}+" for name in changed]], why, relations=relations, sources=now)
 
 
-def record_project_state(warehouse_dir: Path, target_dir: str = "dbt_target", *, tested: bool = True) -> None:
+def record_project_state(
+    warehouse_dir: Path, target_dir: str = "dbt_target", *, tested: bool = True, plan: BuildPlan | None = None
+) -> None:
     """After a successful build: the project its incremental models were built with and, when the build
-    ran the data tests, the checksums of the raw sources it built and tested (the next build's baseline)."""
+    ran the data tests, the checksums of the raw sources it built and tested (the next build's baseline):
+    those the plan computed when it has them (the same tables, read once; and a raw table changed by
+    someone else while dbt ran is then seen as changed by the next build, not recorded as built)."""
     state = warehouse_dir / target_dir / PROJECT_STATE
     state.parent.mkdir(parents=True, exist_ok=True)
     recorded: dict = {"fingerprint": project_fingerprint()}
     if tested:
-        relations = source_relations(warehouse_dir, target_dir)
+        if plan is not None and plan.relations is not None and plan.sources is not None:
+            relations, sources = plan.relations, plan.sources
+        else:
+            relations = source_relations(warehouse_dir, target_dir)
+            sources = source_checksums(warehouse_dir, target_dir, relations)
         recorded["relations"] = relations
-        recorded["sources"] = source_checksums(warehouse_dir, target_dir, relations)
+        recorded["sources"] = sources
     tmp = state.with_name(f".{PROJECT_STATE}.{os.getpid()}")
     tmp.write_text(json.dumps(recorded, sort_keys=True), encoding="utf-8")
     os.replace(tmp, state)
 
 
 def dbt_build(
-    warehouse_dir: Path, args: list[str], *, on_line: Callable[[str], None] | None = None, full: bool = False
+    warehouse_dir: Path,
+    args: list[str],
+    *,
+    on_line: Callable[[str], None] | None = None,
+    full: bool = False,
+    started: StartedDbt | None = None,
 ) -> DbtResult:
     """``dbt build <args>`` on the DuckDB work file, as much of it as ``plan_build`` says (in full, only
-    what changed raw sources need, or nothing); records the project and the sources on success."""
+    what changed raw sources need, or nothing); records the project and the sources on success.
+    started: a dbt process started ahead for this warehouse (``StartedDbt``), used instead of a new one."""
     plan = plan_build(warehouse_dir, full=full)
     if plan.skip:
         return DbtResult(0, mode=plan.mode)
-    result = run_dbt(["build", *args, *plan.args], warehouse_dir, on_line=on_line)
+    result = run_dbt(["build", *args, *plan.args], warehouse_dir, on_line=on_line, started=started)
     result.mode = plan.mode
     if result.ok:
         tested = not any(pair == ("--exclude-resource-type", "test") for pair in itertools.pairwise(args))
-        record_project_state(warehouse_dir, tested=tested)
+        record_project_state(warehouse_dir, tested=tested, plan=plan)
     return result

@@ -21,7 +21,7 @@ import pytest
 from warehouse_support import copy_raw, copy_warehouse, mart_checksums, query, run_cli
 
 from ingest.pipeline import ingest_dir
-from ingest.project import dbt_build, plan_build
+from ingest.project import dbt_build, plan_build, source_checksums
 from tools.compare_marts import compare
 
 INCREMENTAL_MODEL = "int_ice_rows_normalised"
@@ -98,6 +98,9 @@ def test_the_build_runs_only_what_the_new_sheets_need(incremental: Incremental):
         assert n > 0, source_file
         n_new += n
     assert n_after == incremental.n_before + n_new
+    # the build recorded the sources it built (its plan's checksums) as the next build's baseline
+    assert plan_build(warehouse).skip
+    assert recorded_sources(warehouse) == source_checksums(warehouse)
 
     # only what the new sheets need ran: none of the seeds (unchanged), not every model
     ran = {r["unique_id"] for r in json.loads((warehouse / "dbt_target" / "run_results.json").read_text())["results"]}
@@ -128,6 +131,10 @@ def test_each_new_sheet_takes_its_place_in_the_order(which: str, incremental: In
     assert is_latest is (which == "newest")
 
 
+def recorded_sources(warehouse: Path) -> dict:
+    return json.loads((warehouse / "dbt_target" / "project_state.json").read_text())["sources"]
+
+
 def test_build_plan_follows_the_raw_sources(built_sample_warehouse, tmp_path):
     """plan_build on a copy of the built warehouse: nothing changed -> nothing to build; one raw table
     changed -> only what is downstream of its source; --full or a changed project -> everything."""
@@ -140,6 +147,8 @@ def test_build_plan_follows_the_raw_sources(built_sample_warehouse, tmp_path):
     plan = plan_build(warehouse)
     assert plan.args == ["--select", "source:arrests.arrests_weekly_rows+"] and not plan.skip, plan
     assert "1 of " in plan.mode and "arrests.arrests_weekly_rows" in plan.mode
+    # the checksums it planned against are the baseline the build then records (dbt never writes raw tables)
+    assert plan.sources == source_checksums(warehouse, "dbt_target", plan.relations) != recorded_sources(warehouse)
     assert plan_build(warehouse, full=True).args == ["--full-refresh"]
     state = warehouse / "dbt_target" / "project_state.json"
     recorded = json.loads(state.read_text())

@@ -1,0 +1,37 @@
+"""A dbt started ahead of its arguments (ingest/dbt_main.py, ingest.project.StartedDbt): `ice287g build`
+starts it before the ingest so dbt imports itself meanwhile. Handed a job it is dbt in the warehouse
+folder; never handed one it runs nothing; a malformed job is refused by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse_support import REPO
+
+from ingest.project import StartedDbt, run_dbt
+
+
+def test_a_started_dbt_runs_the_job_it_is_handed_in_the_warehouse_folder(tmp_path: Path):
+    warehouse = tmp_path / "not_yet" / "wh"
+    with StartedDbt(warehouse) as started:
+        assert not warehouse.exists()  # started before the folder exists (the ingest makes it)
+        lines: list[str] = []
+        result = run_dbt(
+            ["ls", "--resource-type", "seed", "--output", "name", "--quiet"],
+            warehouse,
+            started=started,
+            on_line=lines.append,
+        )
+    assert result.ok, lines
+    seeds = sorted(p.stem for p in (REPO / "seeds").rglob("*.csv"))
+    assert sorted(line for line in lines if line.strip()) == seeds
+    assert (warehouse / "dbt_target" / "manifest.json").exists()  # it ran with the warehouse's target path
+    assert (warehouse / "dbt_logs").is_dir()
+
+
+def test_a_started_dbt_never_handed_a_job_runs_nothing(tmp_path: Path):
+    warehouse = tmp_path / "wh"
+    with StartedDbt(warehouse) as started:
+        pass
+    assert started.proc.returncode is not None  # ended, not left behind
+    assert not warehouse.exists()
