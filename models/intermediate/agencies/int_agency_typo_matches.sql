@@ -74,6 +74,16 @@ spelling_pairs as (
             left_spelling.state_code = right_spelling.state_code
             and left_spelling.group_slug < right_spelling.group_slug
             and abs(length(left_spelling.name_key) - length(right_spelling.name_key)) <= 12
+            -- only pairs closest_pairs can keep, before the edit distance is computed: the distance is at
+            -- least the difference in length, so a pair that differs in length by more than 4 and by more
+            -- than a fifth of the shorter key passes only when one key contains the other
+            and (
+                abs(length(left_spelling.name_key) - length(right_spelling.name_key)) <= 4
+                or abs(length(left_spelling.name_key) - length(right_spelling.name_key))
+                <= 0.2 * least(length(left_spelling.name_key), length(right_spelling.name_key))
+                or strpos(left_spelling.name_key, right_spelling.name_key) > 0
+                or strpos(right_spelling.name_key, left_spelling.name_key) > 0
+            )
 ),
 
 closest_pairs as (

@@ -73,8 +73,6 @@ publication_counts as (
 grid as (
     select
         effective_publications.publication_id,
-        effective_publications.effective_from_date,
-        effective_publications.effective_to_date,
         states.state_code,
         support_types.support_type,
         coalesce(publication_counts.n_active_agreements, 0) as n_active_agreements
@@ -88,18 +86,32 @@ grid as (
             and support_types.support_type = publication_counts.support_type
 ),
 
+calendar_publications as (
+    -- each date's publication: a range join of the calendar with the few hundred publications, so the
+    -- grid (publication x state x support type) then joins on the publication alone
+    select
+        calendar.as_of_date,
+        effective_publications.publication_id
+    from calendar
+    inner join effective_publications
+        on
+            calendar.as_of_date >= effective_publications.effective_from_date
+            and (
+                effective_publications.effective_to_date is null
+                or calendar.as_of_date < effective_publications.effective_to_date
+            )
+),
+
 final as (
     select
-        cast(calendar.as_of_date as date) as as_of_date,
+        cast(calendar_publications.as_of_date as date) as as_of_date,
         grid.state_code,
         grid.support_type,
         grid.publication_id as as_of_publication_id,
         grid.n_active_agreements
-    from calendar
+    from calendar_publications
     inner join grid
-        on
-            calendar.as_of_date >= grid.effective_from_date
-            and (grid.effective_to_date is null or calendar.as_of_date < grid.effective_to_date)
+        on calendar_publications.publication_id = grid.publication_id
 )
 
 select * from final

@@ -160,7 +160,11 @@ renamed as (
         name_before as value_before,
         name_after as value_after
     from kept
-    where {{ agency_name_key('name_before') }} <> {{ agency_name_key('name_after') }}
+    where
+        -- the printed names differ (cheap, and false for ~all of the ~110k kept listings) before their
+        -- matching keys are compared: equal names have equal keys, and a null name is never a rename
+        name_before <> name_after
+        and {{ agency_name_key('name_before') }} <> {{ agency_name_key('name_after') }}
 ),
 
 moa_posted as (
