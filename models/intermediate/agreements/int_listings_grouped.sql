@@ -14,19 +14,6 @@ publications as (
     where publication_kind = 'participating'
 ),
 
-ranked as (
-    select
-        rows_resolved.*,
-        publications.publication_seq,
-        row_number() over (
-            partition by rows_resolved.publication_id, rows_resolved.agency_id, rows_resolved.support_type, rows_resolved.signed_date
-            order by rows_resolved.sheet_row_number
-        ) as row_rank
-    from rows_resolved
-    inner join publications
-        on rows_resolved.publication_id = publications.publication_id
-),
-
 distinct_printed as (
     select
         publication_id,
@@ -43,49 +30,58 @@ distinct_printed as (
             || lower(trim(coalesce({{ moa_as_published('moa_printed', 'moa_url') }}, ''))) || '|'
             || lower(trim(coalesce(addendum_printed, '')))
         ) as n_distinct_printed_rows,
-        max(case when has_agency_fix then 1 else 0 end) = 1 as has_agency_fix
+        max(case when has_agency_fix then 1 else 0 end) = 1 as has_agency_fix,
+        -- the listing's first printed row (a row number is unique within its publication): the row the
+        -- listing's printed values come from, found by one join instead of ranking every row
+        min(sheet_row_number) as first_sheet_row_number
     from rows_resolved
     group by publication_id, agency_id, support_type, signed_date
 ),
 
+sequenced_rows as (
+    select
+        rows_resolved.*,
+        publications.publication_seq
+    from rows_resolved
+    inner join publications
+        on rows_resolved.publication_id = publications.publication_id
+),
+
 final as (
     select
-        ranked.publication_id,
-        ranked.agency_id,
-        ranked.support_type,
-        ranked.signed_date,
-        ranked.publication_seq,
-        ranked.row_id as first_row_id,
-        ranked.state_code,
-        ranked.support_type_code,
-        ranked.name_key,
-        ranked.state_printed,
-        ranked.agency_name_printed,
-        ranked.agency_type_printed,
-        ranked.county_printed,
-        ranked.support_type_printed,
-        ranked.signed_printed,
-        {{ moa_as_published('ranked.moa_printed', 'ranked.moa_url') }} as moa_printed,
-        ranked.moa_url,
-        ranked.addendum_printed,
-        ranked.addendum_url,
-        ranked.agency_type,
-        ranked.county_name,
-        ranked.sheet_row_number,
+        sequenced_rows.publication_id,
+        sequenced_rows.agency_id,
+        sequenced_rows.support_type,
+        sequenced_rows.signed_date,
+        sequenced_rows.publication_seq,
+        sequenced_rows.row_id as first_row_id,
+        sequenced_rows.state_code,
+        sequenced_rows.support_type_code,
+        sequenced_rows.name_key,
+        sequenced_rows.state_printed,
+        sequenced_rows.agency_name_printed,
+        sequenced_rows.agency_type_printed,
+        sequenced_rows.county_printed,
+        sequenced_rows.support_type_printed,
+        sequenced_rows.signed_printed,
+        {{ moa_as_published('sequenced_rows.moa_printed', 'sequenced_rows.moa_url') }} as moa_printed,
+        sequenced_rows.moa_url,
+        sequenced_rows.addendum_printed,
+        sequenced_rows.addendum_url,
+        sequenced_rows.agency_type,
+        sequenced_rows.county_name,
+        sequenced_rows.sheet_row_number,
         distinct_printed.n_printed_rows,
         distinct_printed.n_distinct_printed_rows,
         distinct_printed.has_agency_fix,
-        ranked.is_moa_pending,
-        ranked.moa_url is not null as has_moa_url,
-        ranked.published_date
-    from ranked
+        sequenced_rows.is_moa_pending,
+        sequenced_rows.moa_url is not null as has_moa_url,
+        sequenced_rows.published_date
+    from sequenced_rows
     inner join distinct_printed
         on
-            ranked.publication_id = distinct_printed.publication_id
-            and ranked.agency_id = distinct_printed.agency_id
-            and ranked.support_type = distinct_printed.support_type
-            and ranked.signed_date is not distinct from distinct_printed.signed_date
-    where ranked.row_rank = 1
+            sequenced_rows.publication_id = distinct_printed.publication_id
+            and sequenced_rows.sheet_row_number = distinct_printed.first_sheet_row_number
 )
 
 select * from final
