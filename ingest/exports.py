@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -75,21 +76,83 @@ def write_table(con: duckdb.DuckDBPyConnection, qualified: str, table: TableDoc,
     plain.unlink()
 
 
+# Beside a publication's exports folder: each mart's export key (export_key), so the next publication can
+# take the files of a mart whose key is unchanged instead of writing them again.
+EXPORT_KEYS = "exports.keys.json"
+_WRITERS = (Path(__file__), Path(__file__).with_name("export_safety.py"))  # the code the files are made by
+
+
+def export_key(con: duckdb.DuckDBPyConnection, qualified: str, table: TableDoc) -> str:
+    """What a mart's two export files are a function of: the code and library versions that write them, the
+    table's documentation (Parquet metadata, column order and types) and its rows — as a row count and two
+    order-independent 64-bit sums of DuckDB's row hashes (the files are sorted by a total order, so the
+    same multiset of rows gives the same bytes)."""
+    import hashlib
+
+    rows = con.execute(
+        f"select count(*), coalesce(sum(hash(t)), 0), coalesce(sum(hash(t, 'export')), 0) from {qualified} as t"
+    ).fetchall()[0]
+    digest = hashlib.sha256()
+    for path in _WRITERS:
+        digest.update(path.read_bytes())
+    digest.update(json.dumps([duckdb.__version__, pa.__version__, repr(table), [str(v) for v in rows]]).encode())
+    return digest.hexdigest()
+
+
+def _reuse(previous: Path | None, keys: dict[str, str], name: str, key: str, export_dir: Path) -> bool:
+    """Hard-link (or copy) the previous publication's two files of a mart with the same key; False if none."""
+    if previous is None or keys.get(name) != key:
+        return False
+    sources = [previous / f"{name}.parquet", previous / f"{name}.csv"]
+    if not all(src.is_file() for src in sources):
+        return False
+    for src in sources:
+        dest = export_dir / src.name
+        try:
+            os.link(src, dest)
+        except OSError:  # another file system, or links not allowed: a copy is the same bytes
+            shutil.copyfile(src, dest)
+    return True
+
+
+def previous_keys(previous: Path | None) -> dict[str, str]:
+    """The export keys recorded beside a publication's exports folder ({} when none or unreadable)."""
+    if previous is None:
+        return {}
+    try:
+        keys = json.loads((previous.parent / EXPORT_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
 def write_exports(
-    con: duckdb.DuckDBPyConnection, database: str, tables: list[TableDoc], export_dir: Path, info: dict[str, str]
-) -> None:
-    """Every mart of ``tables`` (``dbt_schema == 'marts'``) into export_dir, then dictionary.csv and README.md."""
+    con: duckdb.DuckDBPyConnection,
+    database: str,
+    tables: list[TableDoc],
+    export_dir: Path,
+    info: dict[str, str],
+    previous: Path | None = None,
+) -> dict[str, bool]:
+    """Every mart of ``tables`` (``dbt_schema == 'marts'``) into export_dir, then dictionary.csv and README.md.
+
+    previous: the exports folder of the current publication: a mart whose export key (``export_key``) is
+    the one recorded there is taken from it (hard links), not written again. The keys of this one are
+    written beside export_dir (``EXPORT_KEYS``). Returns {mart: taken from previous}.
+    """
     export_dir.mkdir(parents=True, exist_ok=True)
     marts = [t for t in tables if t.dbt_schema == "marts"]
+    keys_before, keys, reused = previous_keys(previous), {}, {}
     for table in marts:
-        write_table(
-            con,
-            f"{quote_ident(database)}.{quote_ident(table.published_schema)}.{quote_ident(table.name)}",
-            table,
-            export_dir,
-        )
+        qualified = f"{quote_ident(database)}.{quote_ident(table.published_schema)}.{quote_ident(table.name)}"
+        keys[table.name] = export_key(con, qualified, table)
+        reused[table.name] = _reuse(previous, keys_before, table.name, keys[table.name], export_dir)
+        if not reused[table.name]:
+            write_table(con, qualified, table, export_dir)
     write_dictionary_csv(marts, export_dir / "dictionary.csv")
     (export_dir / "README.md").write_text(exports_readme(marts, info), encoding="utf-8")
+    (export_dir.parent / EXPORT_KEYS).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
+    return reused
 
 
 class ExportsFailed(RuntimeError):
@@ -111,11 +174,13 @@ class ExportsProcess:
     tables: list[TableDoc]
     export_dir: Path
     info: dict[str, str]
+    previous: Path | None = None  # the current publication's exports (write_exports: unchanged marts taken)
     proc: subprocess.Popen | None = None
     _stderr: str = ""
 
     def start(self) -> ExportsProcess:
-        payload = pickle.dumps((str(self.marts_file), self.tables, str(self.export_dir), self.info))
+        previous = str(self.previous) if self.previous is not None else None
+        payload = pickle.dumps((str(self.marts_file), self.tables, str(self.export_dir), self.info, previous))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ingest.exports"],
             stdin=subprocess.PIPE,
@@ -150,14 +215,15 @@ class ExportsProcess:
 
 
 def _main() -> int:
-    """``python -m ingest.exports``: read (marts file, tables, export dir, info) pickled on stdin and write the
-    exports from the marts file, opened read-only. An error is printed as ``<type>: <message>`` (exit 1)."""
-    marts_file, tables, export_dir, info = pickle.loads(sys.stdin.buffer.read())
+    """``python -m ingest.exports``: read (marts file, tables, export dir, info, previous exports) pickled on
+    stdin and write the exports from the marts file, opened read-only. An error is printed as
+    ``<type>: <message>`` (exit 1)."""
+    marts_file, tables, export_dir, info, previous = pickle.loads(sys.stdin.buffer.read())
     try:
         con = duckdb.connect(marts_file, read_only=True)
         try:
             database = con.execute("select current_database()").fetchall()[0][0]  # fetchall: a finished result
-            write_exports(con, database, tables, Path(export_dir), info)
+            write_exports(con, database, tables, Path(export_dir), info, Path(previous) if previous else None)
         finally:
             con.close()
     except Exception as exc:  # the publishing process reports it and fails the publish

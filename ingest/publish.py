@@ -6,6 +6,8 @@ Each publication is written complete into its own folder, then made current by o
     warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
     warehouse/publications/<stamp>/exports/          <mart>.parquet, <mart>.csv, dictionary.csv, README.md
     warehouse/publications/<stamp>/site/             the static site (ingest/site/), read from that marts file
+    warehouse/publications/<stamp>/exports.keys.json each mart's export key: the next publication hard-links
+                                                     the files of a mart whose key is unchanged (ingest/exports.py)
     warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
     warehouse/marts.duckdb -> current/marts.duckdb   stable paths for users and BI tools
     warehouse/exports      -> current/exports
@@ -150,7 +152,9 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     try:
         manifest = _manifest(warehouse_dir) if exports else None
         dbt_docs = _dbt_docs(warehouse_dir) if exports else None
-        staged = StagedPublication(stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs)
+        current = publication_dir(warehouse_dir)
+        previous = current / "exports" if current is not None and (current / "exports").is_dir() else None
+        staged = StagedPublication(stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs, previous)
         counts = _write_publication(staged, work, project)
         _make_read_only(staging)
         pause_point("publish-db")
@@ -246,6 +250,7 @@ class StagedPublication:
     export_dir: Path | None = None
     manifest: Path | None = None
     dbt_docs: Path | None = None
+    previous_exports: Path | None = None  # the current publication's exports: unchanged marts are taken from it
 
 
 def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
@@ -349,7 +354,7 @@ def _write_exports_and_site(
     """The exports (in their own process, ingest/exports.py::ExportsProcess) while the site renders here;
     the site's data page, which lists the export files, waits for them. Either failing fails the publish."""
     assert staged.export_dir is not None
-    exporting = ExportsProcess(staged.marts, docs, staged.export_dir, info).start()
+    exporting = ExportsProcess(staged.marts, docs, staged.export_dir, info, staged.previous_exports).start()
     try:
         write_site(
             MartsSource(con, _WRITE_ALIAS),

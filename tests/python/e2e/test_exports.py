@@ -156,3 +156,46 @@ def test_an_export_that_fails_fails_the_publish_and_keeps_the_previous_one(
         publish(warehouse, REPO)
     assert Publication.of(warehouse) == before
     assert not list((warehouse / "publications").glob(".publishing-*"))
+
+
+def test_a_publish_takes_unchanged_marts_from_the_previous_exports_and_writes_the_changed_ones(
+    built_sample_warehouse: Path, tmp_path: Path
+):
+    """Each mart's export files are a function of its export key (code, docs, rows): a publish hard-links
+    those of every mart whose key is the current publication's, writes the others, and the result is
+    byte for byte what writing every file afresh makes."""
+    from warehouse_support import REPO, copy_warehouse
+
+    from ingest import dictionary
+    from ingest.exports import write_exports
+    from ingest.publish import publish
+
+    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    publish(warehouse, REPO)  # the baseline publication, with its keys
+    first = (warehouse / "exports").resolve()
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    con.execute("update marts.dim_states set state_name = state_name || ' (changed)' where state_code = 'WY'")
+    con.close()
+    publish(warehouse, REPO)
+    second = (warehouse / "exports").resolve()
+    assert second != first
+    marts = sorted(p.stem for p in second.glob("*.parquet"))
+    assert "dim_states" in marts and len(marts) > 20
+    for name in marts:
+        for suffix in (".parquet", ".csv"):
+            same_file = (second / f"{name}{suffix}").stat().st_ino == (first / f"{name}{suffix}").stat().st_ino
+            assert same_file is (name != "dim_states"), (name, suffix)
+    assert "(changed)" in (second / "dim_states.csv").read_text(encoding="utf-8-sig")
+    assert json.loads((second.parent / "exports.keys.json").read_text()).keys() == set(marts)
+
+    # the same publication written afresh (no previous exports): every file has the same bytes
+    docs = dictionary.build(warehouse / "dbt_target" / "manifest.json", second.parent / "marts.duckdb")
+    con = duckdb.connect(str(second.parent / "marts.duckdb"), read_only=True)
+    try:
+        reused = write_exports(con, "marts", docs, tmp_path / "fresh", {"publication": "x"}, previous=None)
+    finally:
+        con.close()
+    assert not any(reused.values())
+    for name in marts:
+        for suffix in (".parquet", ".csv"):
+            assert (tmp_path / "fresh" / f"{name}{suffix}").read_bytes() == (second / f"{name}{suffix}").read_bytes()
