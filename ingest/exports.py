@@ -126,31 +126,37 @@ def previous_keys(previous: Path | None) -> dict[str, str]:
     return keys if isinstance(keys, dict) else {}
 
 
-def write_exports(
-    con: duckdb.DuckDBPyConnection,
-    database: str,
-    tables: list[TableDoc],
-    export_dir: Path,
-    info: dict[str, str],
-    previous: Path | None = None,
-) -> dict[str, bool]:
-    """Every mart of ``tables`` (``dbt_schema == 'marts'``) into export_dir, then dictionary.csv and README.md.
+@dataclass(frozen=True)
+class ExportJob:
+    """What a publication's exports are: the tables' docs, the folder, the build info (README.md), and the
+    current publication's exports folder (previous), from which unchanged marts are taken."""
 
-    previous: the exports folder of the current publication: a mart whose export key (``export_key``) is
-    the one recorded there is taken from it (hard links), not written again. The keys of this one are
-    written beside export_dir (``EXPORT_KEYS``). Returns {mart: taken from previous}.
+    tables: list[TableDoc]
+    export_dir: Path
+    info: dict[str, str]
+    previous: Path | None = None
+
+
+def write_exports(con: duckdb.DuckDBPyConnection, database: str, job: ExportJob) -> dict[str, bool]:
+    """Every mart of ``job.tables`` (``dbt_schema == 'marts'``) into its export_dir, then dictionary.csv and
+    README.md.
+
+    A mart whose export key (``export_key``) is the one recorded beside ``job.previous`` is taken from there
+    (hard links), not written again. The keys of this publication are written beside its export_dir
+    (``EXPORT_KEYS``). Returns {mart: taken from previous}.
     """
+    export_dir = job.export_dir
     export_dir.mkdir(parents=True, exist_ok=True)
-    marts = [t for t in tables if t.dbt_schema == "marts"]
-    keys_before, keys, reused = previous_keys(previous), {}, {}
+    marts = [t for t in job.tables if t.dbt_schema == "marts"]
+    keys_before, keys, reused = previous_keys(job.previous), {}, {}
     for table in marts:
         qualified = f"{quote_ident(database)}.{quote_ident(table.published_schema)}.{quote_ident(table.name)}"
         keys[table.name] = export_key(con, qualified, table)
-        reused[table.name] = _reuse(previous, keys_before, table.name, keys[table.name], export_dir)
+        reused[table.name] = _reuse(job.previous, keys_before, table.name, keys[table.name], export_dir)
         if not reused[table.name]:
             write_table(con, qualified, table, export_dir)
     write_dictionary_csv(marts, export_dir / "dictionary.csv")
-    (export_dir / "README.md").write_text(exports_readme(marts, info), encoding="utf-8")
+    (export_dir / "README.md").write_text(exports_readme(marts, job.info), encoding="utf-8")
     (export_dir.parent / EXPORT_KEYS).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
     return reused
 
@@ -171,16 +177,12 @@ class ExportsProcess:
     """
 
     marts_file: Path
-    tables: list[TableDoc]
-    export_dir: Path
-    info: dict[str, str]
-    previous: Path | None = None  # the current publication's exports (write_exports: unchanged marts taken)
+    job: ExportJob
     proc: subprocess.Popen | None = None
     _stderr: str = ""
 
     def start(self) -> ExportsProcess:
-        previous = str(self.previous) if self.previous is not None else None
-        payload = pickle.dumps((str(self.marts_file), self.tables, str(self.export_dir), self.info, previous))
+        payload = pickle.dumps((str(self.marts_file), self.job))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ingest.exports"],
             stdin=subprocess.PIPE,
@@ -192,9 +194,9 @@ class ExportsProcess:
         self.proc.stdin.close()
         return self
 
-    def wait(self) -> None:
-        """Until the exports are written; ExportsFailed (with the process's error) when they were not.
-        Called again, it answers the same."""
+    def wait(self) -> Path:
+        """Until the exports are written (their folder); ExportsFailed (with the process's error) when they
+        were not. Called again, it answers the same."""
         assert self.proc is not None, "start() first"
         if self.proc.returncode is None:
             assert self.proc.stderr is not None
@@ -203,9 +205,10 @@ class ExportsProcess:
         if self.proc.returncode != 0:
             last = [line for line in self._stderr.strip().splitlines() if line.strip()]
             raise ExportsFailed(
-                f"writing the exports into {self.export_dir} failed (exit {self.proc.returncode}): "
+                f"writing the exports into {self.job.export_dir} failed (exit {self.proc.returncode}): "
                 f"{last[-1] if last else 'no message'}"
             )
+        return self.job.export_dir
 
     def stop(self) -> None:
         """Kill the process if it still runs (the publish failed elsewhere)."""
@@ -215,15 +218,15 @@ class ExportsProcess:
 
 
 def _main() -> int:
-    """``python -m ingest.exports``: read (marts file, tables, export dir, info, previous exports) pickled on
-    stdin and write the exports from the marts file, opened read-only. An error is printed as
+    """``python -m ingest.exports``: read (marts file, ExportJob) pickled on stdin and write the exports from
+    the marts file, opened read-only. An error is printed as
     ``<type>: <message>`` (exit 1)."""
-    marts_file, tables, export_dir, info, previous = pickle.loads(sys.stdin.buffer.read())
+    marts_file, job = pickle.loads(sys.stdin.buffer.read())
     try:
         con = duckdb.connect(marts_file, read_only=True)
         try:
             database = con.execute("select current_database()").fetchall()[0][0]  # fetchall: a finished result
-            write_exports(con, database, tables, Path(export_dir), info, Path(previous) if previous else None)
+            write_exports(con, database, job)
         finally:
             con.close()
     except Exception as exc:  # the publishing process reports it and fails the publish

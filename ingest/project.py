@@ -103,7 +103,7 @@ def copy_atomic(src: Path, dest: Path) -> None:
 
 class StartedDbt:
     """A dbt process started ahead of its arguments (``ingest/dbt_main.py``): it imports dbt while the
-    caller does other work (a build's ingest), then ``run_dbt(..., started=...)`` hands it the arguments.
+    caller does other work (a build's ingest), then ``run`` hands it the arguments.
     Use it as a context manager: leaving it unused ends the process without running dbt."""
 
     def __init__(self, warehouse_dir: Path) -> None:
@@ -118,13 +118,14 @@ class StartedDbt:
             text=True,
         )
 
-    def hand(self, args: list[str]) -> subprocess.Popen:
-        """Give the process dbt's arguments (once; the warehouse folder exists by now); from here it is
-        dbt, streaming its output."""
+    def run(self, args: list[str], *, on_line: Callable[[str], None] | None = None) -> DbtResult:
+        """``run_dbt(args, warehouse_dir, on_line=on_line)`` in this process (once): it is handed the same
+        command line and from there is dbt, streaming its output."""
         assert self.proc.stdin is not None and not self.proc.stdin.closed, "this dbt was already handed its arguments"
-        self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": args}) + "\n")
+        cmd = _dbt_command(args, self.warehouse_dir, "dbt_target")
+        self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": cmd[1:]}) + "\n")
         self.proc.stdin.close()
-        return self.proc
+        return _dbt_result(self.proc, self.warehouse_dir, "dbt_target", on_line)
 
     def __enter__(self) -> StartedDbt:
         return self
@@ -136,30 +137,21 @@ class StartedDbt:
             self.proc.kill()
             with contextlib.suppress(OSError):
                 self.proc.stdin.close()
-        self.proc.wait()  # handed: run_dbt already waited for it
+        self.proc.wait()  # handed: run already waited for it
         if self.proc.stdout is not None:
             self.proc.stdout.close()
 
 
-def run_dbt(
-    args: list[str],
-    warehouse_dir: Path,
-    *,
-    on_line: Callable[[str], None] | None = None,
-    extra_env: dict[str, str] | None = None,
-    target_dir: str = "dbt_target",
-    started: StartedDbt | None = None,
-) -> DbtResult:
-    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines.
-
-    extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
-    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source);
-    started: a dbt process already started for this warehouse (``StartedDbt``; no extra_env then).
-    """
+def _dbt_command(args: list[str], warehouse_dir: Path, target_dir: str) -> list[str]:
+    """``dbt <args>`` on warehouse_dir's work file, its target and log folders named; the parse cache
+    prepared (this checkout's, seeded from the shared one)."""
     proj = project_dir()
     target_path = warehouse_dir.resolve() / target_dir
     exe = Path(sys.executable).with_name("dbt")
-    cmd = [
+    _forget_foreign_parse(target_path)
+    _seed_parse_cache(target_path, target_dir)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    return [
         str(exe) if exe.exists() else "dbt",
         *args,
         "--no-use-colors",
@@ -172,28 +164,20 @@ def run_dbt(
         "--log-path",
         str(warehouse_dir.resolve() / target_dir.replace("target", "logs")),
     ]
-    _forget_foreign_parse(target_path)
-    _seed_parse_cache(target_path, target_dir)
-    warehouse_dir.mkdir(parents=True, exist_ok=True)
-    if started is not None:
-        assert not extra_env and started.warehouse_dir == warehouse_dir.resolve(), "a dbt started for another run"
-        proc = started.hand(cmd[1:])
-    else:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=warehouse_dir.resolve(),
-            env={**dbt_env(warehouse_dir), **(extra_env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+
+
+def _dbt_result(
+    proc: subprocess.Popen, warehouse_dir: Path, target_dir: str, on_line: Callable[[str], None] | None
+) -> DbtResult:
+    """Stream a running dbt's output lines to on_line, then its result (run_results.json) and parse cache."""
+    target_path = warehouse_dir.resolve() / target_dir
     assert proc.stdout is not None
     for line in proc.stdout:
         if on_line:
             on_line(line.rstrip("\n"))
     returncode = proc.wait()
     if (target_path / PARSE_CACHE).exists():
-        (target_path / PARSE_ROOT).write_text(str(proj), encoding="utf-8")  # whose parse this is
+        (target_path / PARSE_ROOT).write_text(str(project_dir()), encoding="utf-8")  # whose parse this is
     _save_parse_cache(target_path, target_dir)
     result = DbtResult(returncode)
     run_results = target_path / "run_results.json"
@@ -207,6 +191,31 @@ def run_dbt(
                 if r.get("status") == "fail" and r.get("compiled_code"):
                     result.failed_sql[r["unique_id"]] = r["compiled_code"]
     return result
+
+
+def run_dbt(
+    args: list[str],
+    warehouse_dir: Path,
+    *,
+    on_line: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
+    target_dir: str = "dbt_target",
+) -> DbtResult:
+    """Run ``dbt <args>`` on the work file in warehouse_dir, streaming its output lines.
+
+    extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
+    in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source).
+    A dbt started ahead (``StartedDbt``) runs the same command with ``StartedDbt.run``.
+    """
+    proc = subprocess.Popen(
+        _dbt_command(args, warehouse_dir, target_dir),
+        cwd=warehouse_dir.resolve(),
+        env={**dbt_env(warehouse_dir), **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return _dbt_result(proc, warehouse_dir, target_dir, on_line)
 
 
 def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
@@ -398,7 +407,12 @@ def dbt_build(
     plan = plan_build(warehouse_dir, full=full)
     if plan.skip:
         return DbtResult(0, mode=plan.mode)
-    result = run_dbt(["build", *args, *plan.args], warehouse_dir, on_line=on_line, started=started)
+    command = ["build", *args, *plan.args]
+    if started is not None:
+        assert started.warehouse_dir == warehouse_dir.resolve(), "a dbt started for another warehouse"
+        result = started.run(command, on_line=on_line)
+    else:
+        result = run_dbt(command, warehouse_dir, on_line=on_line)
     result.mode = plan.mode
     if result.ok:
         tested = not any(pair == ("--exclude-resource-type", "test") for pair in itertools.pairwise(args))

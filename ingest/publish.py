@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import __version__, dictionary, provenance
-from ingest.exports import ExportsFailed, ExportsProcess
+from ingest.exports import ExportJob, ExportsFailed, ExportsProcess
 from ingest.faults import pause_point
 from ingest.site import MartsSource, write_site
 from ingest.sql import quote_ident, quote_literal
@@ -354,16 +354,10 @@ def _write_exports_and_site(
     """The exports (in their own process, ingest/exports.py::ExportsProcess) while the site renders here;
     the site's data page, which lists the export files, waits for them. Either failing fails the publish."""
     assert staged.export_dir is not None
-    exporting = ExportsProcess(staged.marts, docs, staged.export_dir, info, staged.previous_exports).start()
+    job = ExportJob(docs, staged.export_dir, info, staged.previous_exports)
+    exporting = ExportsProcess(staged.marts, job).start()
     try:
-        write_site(
-            MartsSource(con, _WRITE_ALIAS),
-            staged.marts.parent / "site",
-            docs,
-            staged.export_dir,
-            staged.dbt_docs,
-            exports_written=exporting.wait,
-        )
+        write_site(MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, exporting.wait, staged.dbt_docs)
         exporting.wait()  # no-op when the site already waited; raises when the exports failed
     except ExportsFailed as exc:
         raise PublishError(str(exc)) from None

@@ -292,16 +292,15 @@ def write_site(
     marts: MartsSource,
     site_dir: Path,
     tables: list[TableDoc],
-    export_dir: Path | None,
+    export_dir: Path | Callable[[], Path] | None,
     dbt_docs_html: Path | None = None,
-    *,
-    exports_written: Callable[[], None] | None = None,
 ) -> SiteResult:
     """Write the whole site into ``site_dir`` from the marts.
 
     ``tables``: the data dictionary (``ingest.dictionary``); ``export_dir``: the publication's exports
-    (linked from the data page); ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page);
-    ``exports_written``: called before the data page lists the exports, when they are still being written."""
+    (linked from the data page), or a function returning it once they are written (publish writes them
+    in another process meanwhile: the data page, which lists them, is written last and waits for them);
+    ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
     data = load(marts.con, marts.database, marts.schema)
     info = data["build_info"]
@@ -465,8 +464,8 @@ def write_site(
     pages += 1 + n_states
     # --- data + docs
     exports = []
-    if exports_written is not None:  # the exports are being written elsewhere (publish): the list needs them
-        exports_written()
+    if callable(export_dir):  # being written elsewhere (publish): the list needs them done
+        export_dir = export_dir()
     if export_dir is not None and export_dir.is_dir():
         exports = sorted((p.name, p.stat().st_size) for p in export_dir.iterdir() if p.is_file())
     docs_written = dbt_docs_html is not None and dbt_docs_html.is_file()

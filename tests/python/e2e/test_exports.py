@@ -167,7 +167,7 @@ def test_a_publish_takes_unchanged_marts_from_the_previous_exports_and_writes_th
     from warehouse_support import REPO, copy_warehouse
 
     from ingest import dictionary
-    from ingest.exports import write_exports
+    from ingest.exports import ExportJob, write_exports
     from ingest.publish import publish
 
     warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
@@ -192,7 +192,7 @@ def test_a_publish_takes_unchanged_marts_from_the_previous_exports_and_writes_th
     docs = dictionary.build(warehouse / "dbt_target" / "manifest.json", second.parent / "marts.duckdb")
     con = duckdb.connect(str(second.parent / "marts.duckdb"), read_only=True)
     try:
-        reused = write_exports(con, "marts", docs, tmp_path / "fresh", {"publication": "x"}, previous=None)
+        reused = write_exports(con, "marts", ExportJob(docs, tmp_path / "fresh", {"publication": "x"}))
     finally:
         con.close()
     assert not any(reused.values())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from warehouse_support import REPO
 
-from ingest.project import StartedDbt, run_dbt
+from ingest.project import StartedDbt
 
 
 def test_a_started_dbt_runs_the_job_it_is_handed_in_the_warehouse_folder(tmp_path: Path):
@@ -16,12 +16,7 @@ def test_a_started_dbt_runs_the_job_it_is_handed_in_the_warehouse_folder(tmp_pat
     with StartedDbt(warehouse) as started:
         assert not warehouse.exists()  # started before the folder exists (the ingest makes it)
         lines: list[str] = []
-        result = run_dbt(
-            ["ls", "--resource-type", "seed", "--output", "name", "--quiet"],
-            warehouse,
-            started=started,
-            on_line=lines.append,
-        )
+        result = started.run(["ls", "--resource-type", "seed", "--output", "name", "--quiet"], on_line=lines.append)
     assert result.ok, lines
     seeds = sorted(p.stem for p in (REPO / "seeds").rglob("*.csv"))
     assert sorted(line for line in lines if line.strip()) == seeds
