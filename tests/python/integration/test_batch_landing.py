@@ -213,3 +213,60 @@ def test_table_counts_are_each_tables_own_count(tmp_path: Path) -> None:
         con.close()
     assert summary.table_rows == expected
     assert expected["raw.ice_participating_rows"] == 9
+
+
+def _sample_landables() -> list[landing.Landable]:
+    from ingest.sources.base import FileInfo, LoadContext
+
+    source = IceSheets()
+    items = []
+    for path in sorted(SAMPLE.rglob("*.xlsx")):
+        file = FileInfo.from_path(path, SAMPLE)
+        detection = source.detect(file)
+        if detection is not None:
+            items.append(landing.Landable(file, source.parse(file, detection, LoadContext(raw_dir=SAMPLE))))
+    return items
+
+
+def test_a_batch_committed_into_the_file_lands_what_a_commit_to_the_wal_lands(tmp_path, monkeypatch):
+    """A batch commits straight into the database file (checkpoint threshold 0 while it commits): the
+    same rows as a commit through the WAL, nothing left in the WAL, the connection's settings back."""
+    from ingest.sources import all_sources
+
+    items = _sample_landables()
+    assert len(items) > 5
+    wal_bytes = {}
+    for label, threshold in (("file", landing.BATCH_CHECKPOINT_THRESHOLD), ("wal", "1GiB")):
+        monkeypatch.setattr(landing, "BATCH_CHECKPOINT_THRESHOLD", threshold)
+        db = tmp_path / label / "work.duckdb"
+        con = landing.connect(db, all_sources())
+        settings = "select current_setting('threads'), current_setting('checkpoint_threshold')"
+        before = con.execute(settings).fetchone()
+        counts = landing.land_batch(con, items)
+        assert con.execute(settings).fetchone() == before
+        wal = db.with_name(db.name + ".wal")
+        wal_bytes[label] = wal.stat().st_size if wal.exists() else 0
+        con.close()
+        assert counts == [i.parsed.n_rows for i in items]
+    assert wal_bytes["file"] == 0 < wal_bytes["wal"]
+    for table in _tables(tmp_path / "file" / "work.duckdb"):
+        assert _table(tmp_path / "file" / "work.duckdb", table) == _table(tmp_path / "wal" / "work.duckdb", table)
+
+
+def test_the_schema_is_made_by_one_call_as_by_a_statement_each(tmp_path):
+    from ingest.sources import all_sources
+
+    sources = all_sources()
+    con = landing.connect(tmp_path / "one" / "work.duckdb", sources)
+    each = duckdb.connect(str(tmp_path / "each.duckdb"))
+    for ddl in landing.schema_ddl(sources):
+        each.execute(ddl)
+    query = (
+        "select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns "
+        "where table_schema = 'raw' order by table_name, ordinal_position"
+    )
+    made = con.execute(query).fetchall()
+    assert made == each.execute(query).fetchall()
+    assert len({r[0] for r in made}) == 4 + sum(len(s.tables) for s in sources)
+    con.close()
+    each.close()
