@@ -156,15 +156,18 @@ def schema_ddl(sources: list[Source]) -> list[str]:
     return ddl
 
 
-def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path, sources: list[Source], *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """Open the work file and make sure the raw schema, control tables and every raw table exist.
+
+    ``threads``: DuckDB's threads from the start (an ingest passes ``land_threads()``, so a batch
+    finds the setting it needs and DuckDB relaunches no threads; None: DuckDB's own setting).
 
     Raises WarehouseBusyError when another process holds the file, WarehouseWriteError when it
     cannot be created or written (read-only, disk full) or is not a DuckDB database.
     """
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(db_path))
+        con = duckdb.connect(str(db_path), config={"threads": threads} if threads else {})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(
@@ -415,15 +418,22 @@ LAND_THREADS = 1
 BATCH_CHECKPOINT_THRESHOLD = "0b"
 
 
+def land_threads() -> int | None:
+    """DuckDB threads for landing (``ICE287G_LAND_THREADS``, default LAND_THREADS); None: DuckDB's own."""
+    threads = int(os.environ.get("ICE287G_LAND_THREADS", LAND_THREADS))
+    return threads if threads > 0 else None
+
+
 @contextlib.contextmanager
 def _batch_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Land a batch on LAND_THREADS threads and commit it straight into the file (``set``, one
-    statement for both; the connection's own settings are put back after, also in one)."""
-    threads = int(os.environ.get("ICE287G_LAND_THREADS", LAND_THREADS))
+    """Land a batch on ``land_threads()`` threads and commit it straight into the file (``set``, one
+    statement for both; the connection's own settings are put back after, also in one). A connection
+    already on those threads keeps them: each change of ``threads`` relaunches DuckDB's threads."""
+    threads = land_threads()
     before = con.execute("select current_setting('threads'), current_setting('checkpoint_threshold')").fetchone()
     settings = [f"set checkpoint_threshold = '{BATCH_CHECKPOINT_THRESHOLD}'"]
     restore = [f"set checkpoint_threshold = '{before[1]}'"]
-    if threads > 0:
+    if threads is not None and threads != int(before[0]):
         settings.append(f"set threads = {threads:d}")
         restore.append(f"set threads = {int(before[0]):d}")
     con.execute("; ".join(settings))

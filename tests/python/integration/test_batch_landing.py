@@ -270,3 +270,39 @@ def test_the_schema_is_made_by_one_call_as_by_a_statement_each(tmp_path):
     assert len({r[0] for r in made}) == 4 + sum(len(s.tables) for s in sources)
     con.close()
     each.close()
+
+
+class _Recording:
+    """A connection that records the statements it is given."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.statements = con, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+    def execute(self, sql: str, *args):
+        self.statements.append(sql)
+        return self.con.execute(sql, *args)
+
+
+def test_a_connection_opened_on_the_landing_threads_lands_without_changing_them(tmp_path, monkeypatch):
+    """An ingest opens the work file on ``land_threads()``: its batches set no threads (each change
+    relaunches DuckDB's threads) and land what a batch on a connection with other threads lands."""
+    from ingest.sources import all_sources
+
+    monkeypatch.delenv("ICE287G_LAND_THREADS", raising=False)
+    items = _sample_landables()
+    sets: dict[str, list[str]] = {}
+    for label, threads in (("opened", landing.land_threads()), ("other", 2)):
+        db = tmp_path / label / "work.duckdb"
+        con = _Recording(landing.connect(db, all_sources(), threads=threads))
+        assert con.execute("select current_setting('threads')").fetchone()[0] == threads
+        landing.land_batch(con, items)
+        assert con.execute("select current_setting('threads')").fetchone()[0] == threads
+        sets[label] = [s for s in con.statements if "set threads" in s]
+        con.close()
+    assert landing.land_threads() == 1
+    assert sets["opened"] == [] and len(sets["other"]) == 2  # set for the batch, and put back
+    for table in _tables(tmp_path / "opened" / "work.duckdb"):
+        assert _table(tmp_path / "opened" / "work.duckdb", table) == _table(tmp_path / "other" / "work.duckdb", table)
