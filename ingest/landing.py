@@ -549,10 +549,10 @@ def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], l
     for item in group:
         rows: pa.Table = _arrow_of(item.parsed)
         n = rows.num_rows
-        rows = rows.append_column("_file_sha256", pa.array([item.file.sha256] * n, pa.string()))
-        rows = rows.append_column("_source_file", pa.array([item.file.rel_path] * n, pa.string()))
+        rows = rows.append_column("_file_sha256", _repeated(item.file.sha256, n))
+        rows = rows.append_column("_source_file", _repeated(item.file.rel_path, n))
         if not per_row_sheet:
-            rows = rows.append_column("_sheet", pa.array([item.parsed.sheet] * n, pa.string()))
+            rows = rows.append_column("_sheet", _repeated(item.parsed.sheet, n))
         tables.append(rows)
     # types unify only where a file's column is all null (Arrow's null type); anything else raises,
     # and the caller lands the files one by one
@@ -572,6 +572,11 @@ def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], l
     if int(written) != sum(counts):  # pragma: no cover - DuckDB wrote other rows than it was given
         raise IngestError(f"wrote {written} rows of {sum(counts)}", file=group[0].file.rel_path)
     return counts
+
+
+def _repeated(value: str | None, n: int) -> pa.StringArray:
+    """``pa.array([value] * n, pa.string())`` made in C++ from one scalar (no list of n values to convert)."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
 def _arrow_of(parsed: Parsed) -> pa.Table | pd.DataFrame:

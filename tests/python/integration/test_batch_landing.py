@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from warehouse_support import SAMPLE
 from xlsx_fixtures import HEADER_8, row8, write_sheet
@@ -306,3 +307,12 @@ def test_a_connection_opened_on_the_landing_threads_lands_without_changing_them(
     assert sets["opened"] == [] and len(sets["other"]) == 2  # set for the batch, and put back
     for table in _tables(tmp_path / "opened" / "work.duckdb"):
         assert _table(tmp_path / "opened" / "work.duckdb", table) == _table(tmp_path / "other" / "work.duckdb", table)
+
+
+@pytest.mark.parametrize("value", ["0f" * 32, "ice_287g_sheets/2025-01-04/caf\xe9 \U0001f600.xlsx", "", None])
+@pytest.mark.parametrize("n", [0, 1, 3, 1000])
+def test_lineage_columns_repeat_as_a_list_of_the_value_converts(value, n):
+    made = landing._repeated(value, n)
+    expected = pa.array([value] * n, pa.string())
+    assert made.type == expected.type and made.equals(expected) and made.null_count == expected.null_count
+    assert made.to_pylist() == [value] * n
