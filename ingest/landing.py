@@ -146,15 +146,28 @@ def is_storage_failure(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and bool(_STORAGE_FAILURE.search(str(exc)))
 
 
-def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
+def schema_ddl(sources: list[Source]) -> list[str]:
+    """The statements that make the raw schema, its control tables and every source's raw tables."""
+    ddl = ["create schema if not exists raw", *CONTROL_DDL, *MIGRATIONS]
+    for source in sources:
+        for table, columns in source.tables.items():
+            cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in LINEAGE_COLUMNS + list(columns))
+            ddl.append(f"create table if not exists raw.{table} ({cols})")
+    return ddl
+
+
+def connect(db_path: Path, sources: list[Source], *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """Open the work file and make sure the raw schema, control tables and every raw table exist.
+
+    ``threads``: DuckDB's threads from the start (an ingest passes ``land_threads()``, so a batch
+    finds the setting it needs and DuckDB relaunches no threads; None: DuckDB's own setting).
 
     Raises WarehouseBusyError when another process holds the file, WarehouseWriteError when it
     cannot be created or written (read-only, disk full) or is not a DuckDB database.
     """
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(db_path))
+        con = duckdb.connect(str(db_path), config={"threads": threads} if threads else {})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(
@@ -164,16 +177,8 @@ def connect(db_path: Path, sources: list[Source]) -> duckdb.DuckDBPyConnection:
     except (duckdb.Error, OSError) as exc:
         raise WarehouseWriteError(f"cannot open the work file {db_path}: {first_line(exc)}") from exc
     try:
-        con.execute("begin transaction")  # one commit (one fsync) for the whole schema, not one per table
-        con.execute("create schema if not exists raw")
-        for ddl in CONTROL_DDL:
-            con.execute(ddl)
-        for ddl in MIGRATIONS:
-            con.execute(ddl)
-        for source in sources:
-            for table, columns in source.tables.items():
-                cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in LINEAGE_COLUMNS + list(columns))
-                con.execute(f"create table if not exists raw.{table} ({cols})")
+        # one transaction (one commit, one fsync) and one call for the whole schema, not one per table
+        con.execute("; ".join(["begin transaction", *schema_ddl(sources)]))
         con.execute("commit")
     except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
@@ -398,7 +403,7 @@ def land_batch(
     error raised: the caller lands the files one by one (``land``) to find the one that fails.
     """
     loaded_at = dt.datetime.now(dt.UTC)
-    with _one_thread(con):
+    with _batch_settings(con):
         return _land_batch(con, items, copies, loaded_at)
 
 
@@ -407,21 +412,36 @@ def land_batch(
 # parallelises (measured: an Arrow INSERT of 49k ICE rows 0.08 s on one thread, 0.23-0.26 s on all,
 # on a loaded 2-core machine). ``ICE287G_LAND_THREADS`` changes it (0: DuckDB's own setting).
 LAND_THREADS = 1
+# DuckDB's checkpoint threshold while a batch commits. At 0 the commit writes the batch's rows to the
+# database file itself (an automatic checkpoint) instead of to the WAL first, which the checkpoint at
+# the end of the run would then copy into the file: the rows are written once, not twice.
+BATCH_CHECKPOINT_THRESHOLD = "0b"
+
+
+def land_threads() -> int | None:
+    """DuckDB threads for landing (``ICE287G_LAND_THREADS``, default LAND_THREADS); None: DuckDB's own."""
+    threads = int(os.environ.get("ICE287G_LAND_THREADS", LAND_THREADS))
+    return threads if threads > 0 else None
 
 
 @contextlib.contextmanager
-def _one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    threads = int(os.environ.get("ICE287G_LAND_THREADS", LAND_THREADS))
-    if threads <= 0:
-        yield
-        return
-    before = con.execute("select current_setting('threads')").fetchone()[0]
-    con.execute(f"set threads = {threads:d}")
+def _batch_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Land a batch on ``land_threads()`` threads and commit it straight into the file (``set``, one
+    statement for both; the connection's own settings are put back after, also in one). A connection
+    already on those threads keeps them: each change of ``threads`` relaunches DuckDB's threads."""
+    threads = land_threads()
+    before = con.execute("select current_setting('threads'), current_setting('checkpoint_threshold')").fetchone()
+    settings = [f"set checkpoint_threshold = '{BATCH_CHECKPOINT_THRESHOLD}'"]
+    restore = [f"set checkpoint_threshold = '{before[1]}'"]
+    if threads is not None and threads != int(before[0]):
+        settings.append(f"set threads = {threads:d}")
+        restore.append(f"set threads = {int(before[0]):d}")
+    con.execute("; ".join(settings))
     try:
         yield
     finally:
         with contextlib.suppress(duckdb.Error):  # never hide the error that ended the batch
-            con.execute(f"set threads = {int(before):d}")
+            con.execute("; ".join(restore))
 
 
 def _land_batch(
@@ -529,10 +549,10 @@ def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], l
     for item in group:
         rows: pa.Table = _arrow_of(item.parsed)
         n = rows.num_rows
-        rows = rows.append_column("_file_sha256", pa.array([item.file.sha256] * n, pa.string()))
-        rows = rows.append_column("_source_file", pa.array([item.file.rel_path] * n, pa.string()))
+        rows = rows.append_column("_file_sha256", _repeated(item.file.sha256, n))
+        rows = rows.append_column("_source_file", _repeated(item.file.rel_path, n))
         if not per_row_sheet:
-            rows = rows.append_column("_sheet", pa.array([item.parsed.sheet] * n, pa.string()))
+            rows = rows.append_column("_sheet", _repeated(item.parsed.sheet, n))
         tables.append(rows)
     # types unify only where a file's column is all null (Arrow's null type); anything else raises,
     # and the caller lands the files one by one
@@ -552,6 +572,11 @@ def _insert_arrow_group(con: duckdb.DuckDBPyConnection, group: list[Landable], l
     if int(written) != sum(counts):  # pragma: no cover - DuckDB wrote other rows than it was given
         raise IngestError(f"wrote {written} rows of {sum(counts)}", file=group[0].file.rel_path)
     return counts
+
+
+def _repeated(value: str | None, n: int) -> pa.StringArray:
+    """``pa.array([value] * n, pa.string())`` made in C++ from one scalar (no list of n values to convert)."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
 def _arrow_of(parsed: Parsed) -> pa.Table | pd.DataFrame:

@@ -187,7 +187,7 @@ def _ingest_dir(
     # workers for the workbooks, forked before the work file is opened (see ingest.read_pool)
     pool = ReadPool.start(sum(1 for _, p in paths if p.suffix.lower() in EXCEL_SUFFIXES))
     try:
-        con = landing.connect(Path(db_path), sources)
+        con = landing.connect(Path(db_path), sources, threads=landing.land_threads())
         try:
             run = IngestRun(con, sources, Path(db_path).parent, quarantine_dir, seen=landing.loaded_shas(con))
             run.pool = pool

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from warehouse_support import SAMPLE
 from xlsx_fixtures import HEADER_8, row8, write_sheet
@@ -213,3 +214,105 @@ def test_table_counts_are_each_tables_own_count(tmp_path: Path) -> None:
         con.close()
     assert summary.table_rows == expected
     assert expected["raw.ice_participating_rows"] == 9
+
+
+def _sample_landables() -> list[landing.Landable]:
+    from ingest.sources.base import FileInfo, LoadContext
+
+    source = IceSheets()
+    items = []
+    for path in sorted(SAMPLE.rglob("*.xlsx")):
+        file = FileInfo.from_path(path, SAMPLE)
+        detection = source.detect(file)
+        if detection is not None:
+            items.append(landing.Landable(file, source.parse(file, detection, LoadContext(raw_dir=SAMPLE))))
+    return items
+
+
+def test_a_batch_committed_into_the_file_lands_what_a_commit_to_the_wal_lands(tmp_path, monkeypatch):
+    """A batch commits straight into the database file (checkpoint threshold 0 while it commits): the
+    same rows as a commit through the WAL, nothing left in the WAL, the connection's settings back."""
+    from ingest.sources import all_sources
+
+    items = _sample_landables()
+    assert len(items) > 5
+    wal_bytes = {}
+    for label, threshold in (("file", landing.BATCH_CHECKPOINT_THRESHOLD), ("wal", "1GiB")):
+        monkeypatch.setattr(landing, "BATCH_CHECKPOINT_THRESHOLD", threshold)
+        db = tmp_path / label / "work.duckdb"
+        con = landing.connect(db, all_sources())
+        settings = "select current_setting('threads'), current_setting('checkpoint_threshold')"
+        before = con.execute(settings).fetchone()
+        counts = landing.land_batch(con, items)
+        assert con.execute(settings).fetchone() == before
+        wal = db.with_name(db.name + ".wal")
+        wal_bytes[label] = wal.stat().st_size if wal.exists() else 0
+        con.close()
+        assert counts == [i.parsed.n_rows for i in items]
+    assert wal_bytes["file"] == 0 < wal_bytes["wal"]
+    for table in _tables(tmp_path / "file" / "work.duckdb"):
+        assert _table(tmp_path / "file" / "work.duckdb", table) == _table(tmp_path / "wal" / "work.duckdb", table)
+
+
+def test_the_schema_is_made_by_one_call_as_by_a_statement_each(tmp_path):
+    from ingest.sources import all_sources
+
+    sources = all_sources()
+    con = landing.connect(tmp_path / "one" / "work.duckdb", sources)
+    each = duckdb.connect(str(tmp_path / "each.duckdb"))
+    for ddl in landing.schema_ddl(sources):
+        each.execute(ddl)
+    query = (
+        "select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns "
+        "where table_schema = 'raw' order by table_name, ordinal_position"
+    )
+    made = con.execute(query).fetchall()
+    assert made == each.execute(query).fetchall()
+    assert len({r[0] for r in made}) == 4 + sum(len(s.tables) for s in sources)
+    con.close()
+    each.close()
+
+
+class _Recording:
+    """A connection that records the statements it is given."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.statements = con, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+    def execute(self, sql: str, *args):
+        self.statements.append(sql)
+        return self.con.execute(sql, *args)
+
+
+def test_a_connection_opened_on_the_landing_threads_lands_without_changing_them(tmp_path, monkeypatch):
+    """An ingest opens the work file on ``land_threads()``: its batches set no threads (each change
+    relaunches DuckDB's threads) and land what a batch on a connection with other threads lands."""
+    from ingest.sources import all_sources
+
+    monkeypatch.delenv("ICE287G_LAND_THREADS", raising=False)
+    items = _sample_landables()
+    sets: dict[str, list[str]] = {}
+    for label, threads in (("opened", landing.land_threads()), ("other", 2)):
+        db = tmp_path / label / "work.duckdb"
+        con = _Recording(landing.connect(db, all_sources(), threads=threads))
+        assert con.execute("select current_setting('threads')").fetchone()[0] == threads
+        landing.land_batch(con, items)
+        assert con.execute("select current_setting('threads')").fetchone()[0] == threads
+        sets[label] = [s for s in con.statements if "set threads" in s]
+        con.close()
+    assert landing.land_threads() == 1
+    assert sets["opened"] == [] and len(sets["other"]) == 2  # set for the batch, and put back
+    for table in _tables(tmp_path / "opened" / "work.duckdb"):
+        assert _table(tmp_path / "opened" / "work.duckdb", table) == _table(tmp_path / "other" / "work.duckdb", table)
+
+
+@pytest.mark.parametrize("value", ["0f" * 32, "ice_287g_sheets/2025-01-04/caf\xe9 \U0001f600.xlsx", "", None])
+@pytest.mark.parametrize("n", [0, 1, 3, 1000])
+def test_lineage_columns_repeat_as_a_list_of_the_value_converts(value, n):
+    made = landing._repeated(value, n)
+    expected = pa.array([value] * n, pa.string())
+    assert made.type == expected.type and made.equals(expected) and made.null_count == expected.null_count
+    assert made.to_pylist() == [value] * n
