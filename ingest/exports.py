@@ -13,13 +13,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import pickle
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -87,16 +89,23 @@ def export_key(con: duckdb.DuckDBPyConnection, qualified: str, table: TableDoc) 
     table's documentation (Parquet metadata, column order and types) and its rows — as a row count and two
     order-independent 64-bit sums of DuckDB's row hashes (the files are sorted by a total order, so the
     same multiset of rows gives the same bytes)."""
-    import hashlib
-
     rows = con.execute(
         f"select count(*), coalesce(sum(hash(t)), 0), coalesce(sum(hash(t, 'export')), 0) from {qualified} as t"
     ).fetchall()[0]
+    digest = hashlib.sha256(_writers_digest())
+    digest.update(json.dumps([repr(table), [str(v) for v in rows]]).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _writers_digest() -> bytes:
+    """The part of every export key that is the same for all marts: the writing code and library versions
+    (read once per process, not once per mart)."""
     digest = hashlib.sha256()
     for path in _WRITERS:
         digest.update(path.read_bytes())
-    digest.update(json.dumps([duckdb.__version__, pa.__version__, repr(table), [str(v) for v in rows]]).encode())
-    return digest.hexdigest()
+    digest.update(json.dumps([duckdb.__version__, pa.__version__]).encode())
+    return digest.digest()
 
 
 def _reuse(previous: Path | None, keys: dict[str, str], name: str, key: str, export_dir: Path) -> bool:
@@ -179,7 +188,7 @@ class ExportsProcess:
     marts_file: Path
     job: ExportJob
     proc: subprocess.Popen | None = None
-    _stderr: str = ""
+    _stderr: str = field(default="", init=False)  # what the process printed on stderr, once it ended
 
     def start(self) -> ExportsProcess:
         payload = pickle.dumps((str(self.marts_file), self.job))
