@@ -9,7 +9,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -185,7 +185,7 @@ def _ingest_dir(
     sources = all_sources()
     summary = IngestSummary(raw_dir=raw_dirs[0], raw_dirs=raw_dirs)
     # workers for the workbooks, forked before the work file is opened (see ingest.read_pool)
-    pool = ReadPool.start(sum(1 for _, p in paths if p.suffix.lower() in EXCEL_SUFFIXES))
+    pool = ReadPool.start(_workbook_bytes(p for _, p in paths))
     try:
         con = landing.connect(Path(db_path), sources, threads=landing.land_threads())
         try:
@@ -203,6 +203,16 @@ def _ingest_dir(
         if pool is not None:
             pool.close()
     return summary
+
+
+def _workbook_bytes(paths: Iterable[Path]) -> int:
+    """Total size of the workbooks among ``paths`` (one that cannot be read counts 0: its read reports it)."""
+    total = 0
+    for path in paths:
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+    return total
 
 
 def redate_publications(con, overrides: dict[str, dt.date]) -> int:
