@@ -127,13 +127,16 @@ def from_manifest(manifest: dict, schemas: tuple[str, ...] = ("marts", "referenc
     return docs
 
 
-def with_types(docs: dict[str, TableDoc], con: duckdb.DuckDBPyConnection, database: str) -> list[TableDoc]:
-    """The docs of the tables present in ``database`` (a DuckDB catalog holding the published schemas),
-    every column in the table's order with its type; a column the YAML does not describe keeps its
-    database comment (or an empty description)."""
+def with_types(
+    docs: dict[str, TableDoc], con: duckdb.DuckDBPyConnection, database: str, *, published: bool = True
+) -> list[TableDoc]:
+    """The docs of the tables present in ``database`` (a DuckDB catalog holding the published schemas, or
+    with ``published=False`` a work file holding dbt's), every column in the table's order with its type;
+    a column the YAML does not describe keeps its database comment (or an empty description)."""
     rows = con.execute(
-        "select schema_name, table_name, column_name, data_type, comment from duckdb_columns() "
-        "where database_name = ? order by schema_name, table_name, column_index",
+        "select c.schema_name, c.table_name, c.column_name, c.data_type, c.comment from duckdb_columns() as c "
+        "join duckdb_tables() as t using (database_name, schema_name, table_name) "  # tables only: what is published
+        "where c.database_name = ? order by c.schema_name, c.table_name, c.column_index",
         [database],
     ).fetchall()
     by_table: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
@@ -141,7 +144,7 @@ def with_types(docs: dict[str, TableDoc], con: duckdb.DuckDBPyConnection, databa
         by_table.setdefault((schema, table), []).append((column, dtype, comment))
     out = []
     for doc in sorted(docs.values(), key=lambda d: (d.dbt_schema, d.name)):
-        cols = by_table.get((doc.published_schema, doc.name))
+        cols = by_table.get((doc.published_schema if published else doc.dbt_schema, doc.name))
         if cols is None:
             continue
         described = {c.name.lower(): c.description for c in doc.columns}

@@ -178,29 +178,35 @@ class ExportsFailed(RuntimeError):
 class ExportsProcess:
     """``write_exports`` in a process of its own, beside the site (which renders in the publishing process).
 
-    The site is Python (templates, SVG) and holds the interpreter; the exports are DuckDB's sort and CSV
-    writer and pyarrow's Parquet writer, so on two cores the two overlap almost fully. A process, not a
-    thread: each has its own DuckDB instance on the read-only marts file (DuckDB allows several readers
-    of a file no process writes) and its own interpreter (no shared lock, no value conversions racing
-    in one DuckDB Python module). The tables' docs and the build info go to the process on its stdin.
+    The site is Python (templates, SVG) and holds the interpreter; the marts file and the exports are
+    DuckDB's copy, sort and CSV writer and pyarrow's Parquet writer, so on two cores they overlap almost
+    fully. A process, not a thread: each has its own DuckDB instance (DuckDB allows several readers of a
+    file no process writes) and its own interpreter (no shared lock, no value conversions racing in one
+    DuckDB Python module). The tables' docs and the build info go to the process on its stdin.
+
+    ``work``: write the marts file first, from this work file (``ingest.marts_file``), then the exports
+    from it; ``counts`` are then its rows per published table, once ``wait`` returned.
     """
 
     marts_file: Path
     job: ExportJob
+    work: Path | None = None
     proc: subprocess.Popen | None = None
+    counts: dict[str, int] = field(default_factory=dict, init=False)
     _stderr: str = field(default="", init=False)  # what the process printed on stderr, once it ended
 
     def start(self) -> ExportsProcess:
-        payload = pickle.dumps((str(self.marts_file), self.job))
+        payload = pickle.dumps((str(self.marts_file), self.job, None if self.work is None else str(self.work)))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ingest.exports"],
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         assert self.proc.stdin is not None
         self.proc.stdin.write(payload)
         self.proc.stdin.close()
+        self.proc.stdin = None  # written and closed: communicate() only reads the process's output
         return self
 
     def wait(self) -> Path:
@@ -208,13 +214,15 @@ class ExportsProcess:
         were not. Called again, it answers the same."""
         assert self.proc is not None, "start() first"
         if self.proc.returncode is None:
-            assert self.proc.stderr is not None
-            self._stderr = self.proc.stderr.read().decode("utf-8", "replace")
-            self.proc.wait()
+            out, err = self.proc.communicate()  # both pipes read to their end: neither can fill up
+            self._stderr = err.decode("utf-8", "replace")
+            if self.proc.returncode == 0 and out.strip():
+                self.counts = json.loads(out.strip().splitlines()[-1])  # the last line: its JSON
         if self.proc.returncode != 0:
             last = [line for line in self._stderr.strip().splitlines() if line.strip()]
+            what = "the marts file and the exports" if self.work is not None else "the exports"
             raise ExportsFailed(
-                f"writing the exports into {self.job.export_dir} failed (exit {self.proc.returncode}): "
+                f"writing {what} into {self.job.export_dir.parent} failed (exit {self.proc.returncode}): "
                 f"{last[-1] if last else 'no message'}"
             )
         return self.job.export_dir
@@ -227,11 +235,17 @@ class ExportsProcess:
 
 
 def _main() -> int:
-    """``python -m ingest.exports``: read (marts file, ExportJob) pickled on stdin and write the exports from
-    the marts file, opened read-only. An error is printed as
+    """``python -m ingest.exports``: read (marts file, ExportJob, work file or None) pickled on stdin; write
+    the marts file from the work file when one is given (its rows per table printed on stdout as JSON),
+    then the exports from the marts file, opened read-only. An error is printed as
     ``<type>: <message>`` (exit 1)."""
-    marts_file, job = pickle.loads(sys.stdin.buffer.read())
+    marts_file, job, work = pickle.loads(sys.stdin.buffer.read())
     try:
+        counts = None
+        if work is not None:
+            from ingest.marts_file import write_marts_file
+
+            counts = write_marts_file(Path(work), Path(marts_file), job.info)
         con = duckdb.connect(marts_file, read_only=True)
         try:
             database = con.execute("select current_database()").fetchall()[0][0]  # fetchall: a finished result
@@ -241,6 +255,8 @@ def _main() -> int:
     except Exception as exc:  # the publishing process reports it and fails the publish
         print(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}", file=sys.stderr)
         return 1
+    if counts is not None:
+        print(json.dumps(counts))
     return 0
 
 

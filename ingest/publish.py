@@ -5,7 +5,8 @@ Each publication is written complete into its own folder, then made current by o
 
     warehouse/publications/<stamp>/marts.duckdb      the marts (+ reference, build_info)
     warehouse/publications/<stamp>/exports/          <mart>.parquet, <mart>.csv, dictionary.csv, README.md
-    warehouse/publications/<stamp>/site/             the static site (ingest/site/), read from that marts file
+    warehouse/publications/<stamp>/site/             the static site (ingest/site/), rendered from the work
+                                                     file's tables that marts file is copied from, meanwhile
     warehouse/publications/<stamp>/exports.keys.json each mart's export key: the next publication hard-links
                                                      the files of a mart whose key is unchanged (ingest/exports.py)
     warehouse/current      -> publications/<stamp>   swapped with os.replace (atomic)
@@ -43,20 +44,13 @@ import duckdb
 from ingest import __version__, dictionary, provenance
 from ingest.exports import ExportJob, ExportsFailed, ExportsProcess
 from ingest.faults import pause_point
+from ingest.marts_file import published_tables, write_marts_file
 from ingest.site import MartsSource, write_site
-from ingest.sql import quote_ident, quote_literal
+from ingest.sql import quote_literal
 
-# The oldest DuckDB storage format every client since DuckDB 1.1 reads (DuckDB 2.x writes v2 otherwise).
-STORAGE_VERSION = "v1.0.0"
-# The alias the new file is written under; readers attach it under any name they like.
-_WRITE_ALIAS = "marts"
 READ_ONLY_FILE_MODE = 0o444
 
 PUBLISHED_SCHEMAS = ("marts", "reference")
-# In marts.duckdb the marts live in the default schema: a file named marts.duckdb opens as catalog
-# `marts`, so `select * from marts.dim_agencies` resolves to it (a schema also named `marts` would
-# make that name ambiguous in DuckDB). Reference tables keep their schema: `reference.<seed>`.
-PUBLISHED_SCHEMA_OF = dictionary.PUBLISHED_SCHEMA_OF  # {"marts": "main", "reference": "reference"}
 # Columns that must never leave the warehouse (personal fields of arrest records).
 DENY_COLUMNS = {
     "birth_date",
@@ -254,21 +248,17 @@ class StagedPublication:
 
 
 def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
-    """Write marts.duckdb (and exports) of a new publication into its staging folder."""
-    counts: dict[str, int] = {}
+    """Write marts.duckdb (and the exports and the site) of a new publication into its staging folder.
+
+    With exports, three things run at once: the exports' process writes marts.duckdb and then the exports
+    from it (``ExportsProcess`` with ``work``), while this process renders the site from the work file;
+    both read the same snapshot, since this process holds the work file open (read-only) from before the
+    other starts until both are done, so no build can write it meanwhile. Without exports, the marts
+    file is written here."""
     con = duckdb.connect()
     try:
-        storage = quote_literal(STORAGE_VERSION)
-        con.execute(f"attach {quote_literal(str(staged.marts))} as {_WRITE_ALIAS} (storage_version {storage})")
-        con.execute(f"use {_WRITE_ALIAS}")
-        db = quote_ident(_WRITE_ALIAS)
-        con.execute(f"attach {quote_literal(work)} as work (read_only)")
-        tables = con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() "
-            "where database_name = 'work' and schema_name in ('marts', 'reference') "
-            "order by schema_name, table_name"
-        ).fetchall()
-        for schema, table, _ in tables:
+        con.execute(f"attach {quote_literal(str(work))} as work (read_only)")
+        for schema, table, _ in published_tables(con):
             cols = [
                 r[0].lower()
                 for r in con.execute(
@@ -280,89 +270,68 @@ def _write_publication(staged: StagedPublication, work: Path, project: Path) -> 
             denied = sorted(set(cols) & DENY_COLUMNS)
             if denied:
                 raise PublishError(f"{schema}.{table} carries denied personal column(s) {denied}")
-        # one transaction for the tables, their comments and build_info: each statement on its own would
-        # commit (and sync) separately — hundreds of column comments (the staged file is new; a failure
-        # discards it whole)
-        con.execute("begin transaction")
-        con.execute(f"create schema if not exists {db}.reference")
-        for schema, table, comment in tables:
-            dest = f"{db}.{PUBLISHED_SCHEMA_OF[schema]}.{quote_ident(table)}"
-            con.execute(f"create table {dest} as select * from work.{schema}.{quote_ident(table)}")
-            if comment:
-                con.execute(f"comment on table {dest} is {quote_literal(comment)}")
-            for col, ccomment in con.execute(
-                "select column_name, comment from duckdb_columns() where database_name='work' "
-                "and schema_name=? and table_name=? and comment is not null",
-                [schema, table],
-            ).fetchall():
-                con.execute(f"comment on column {dest}.{quote_ident(col)} is {quote_literal(ccomment)}")
-            counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {dest}").fetchone()[0]
-        raw_hashes = []
-        if con.execute(
-            "select count(*) from duckdb_tables() where database_name='work' "
-            "and schema_name='raw' and table_name='load_manifest'"
-        ).fetchone()[0]:
-            raw_hashes = [
-                r[0]
-                for r in con.execute("select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()
-            ]
-        info = {
-            "built_at": dt.datetime.now(dt.UTC).isoformat(),
-            "publication": staged.stamp,
-            "code_version": _code_version(project),
-            "ingest_version": __version__,
-            "duckdb_version": duckdb.__version__,
-            "python_version": platform.python_version(),
-            "raw_file_sha256": json.dumps(raw_hashes),
-            "n_raw_files": len(raw_hashes),
-        }
-        info.update(provenance.sample_label(con, "work", project))
-        try:
-            from importlib.metadata import version
-
-            info["dbt_core_version"] = version("dbt-core")
-            info["dbt_duckdb_version"] = version("dbt-duckdb")
-            info["great_expectations_version"] = version("great-expectations")
-        except Exception:  # pragma: no cover
-            pass
-        con.execute(f"create table {db}.main.build_info (key varchar primary key, value varchar)")
-        rows = [[k, str(v)] for k, v in info.items()]
-        con.executemany(f"insert into {db}.main.build_info values (?, ?)", rows)
-        con.execute("commit")
-        con.execute("detach work")
-        con.execute(f"checkpoint {db}")
-        if staged.export_dir is not None and staged.manifest is not None:
-            # the file is complete: from here on it is only read, by this process (the site) and by the
-            # exports' own process, each with the file attached read-only
-            con.execute("use memory")
-            con.execute(f"detach {db}")
-            con.execute(f"attach {quote_literal(str(staged.marts))} as {_WRITE_ALIAS} (read_only)")
-            docs = dictionary.with_types(
-                dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, _WRITE_ALIAS
-            )
-            _write_exports_and_site(con, staged, docs, {k: str(v) for k, v in info.items()})
-        con.execute("use memory")
-        con.execute(f"detach {db}")
+        info = {k: str(v) for k, v in _build_info(con, staged, project).items()}
+        if staged.export_dir is None or staged.manifest is None:
+            return write_marts_file(work, staged.marts, info)
+        # the docs' column types and comments from the work file: the marts file copies both as they are
+        docs = dictionary.with_types(
+            dictionary.from_manifest(dictionary.load_manifest(staged.manifest)), con, "work", published=False
+        )
+        return _write_files(con, staged, docs, info, work)
     finally:
         con.close()
-    return counts
 
 
-def _write_exports_and_site(
-    con: duckdb.DuckDBPyConnection, staged: StagedPublication, docs: list, info: dict[str, str]
-) -> None:
-    """The exports (in their own process, ingest/exports.py::ExportsProcess) while the site renders here;
-    the site's data page, which lists the export files, waits for them. Either failing fails the publish."""
+def _build_info(con: duckdb.DuckDBPyConnection, staged: StagedPublication, project: Path) -> dict[str, object]:
+    """The publication's build_info rows (the work file attached to ``con`` as ``work``)."""
+    raw_hashes = []
+    if con.execute(
+        "select count(*) from duckdb_tables() where database_name='work' "
+        "and schema_name='raw' and table_name='load_manifest'"
+    ).fetchone()[0]:
+        raw_hashes = [
+            r[0] for r in con.execute("select file_sha256 from work.raw.load_manifest order by file_sha256").fetchall()
+        ]
+    info: dict[str, object] = {
+        "built_at": dt.datetime.now(dt.UTC).isoformat(),
+        "publication": staged.stamp,
+        "code_version": _code_version(project),
+        "ingest_version": __version__,
+        "duckdb_version": duckdb.__version__,
+        "python_version": platform.python_version(),
+        "raw_file_sha256": json.dumps(raw_hashes),
+        "n_raw_files": len(raw_hashes),
+    }
+    info.update(provenance.sample_label(con, "work", project))
+    try:
+        from importlib.metadata import version
+
+        info["dbt_core_version"] = version("dbt-core")
+        info["dbt_duckdb_version"] = version("dbt-duckdb")
+        info["great_expectations_version"] = version("great-expectations")
+    except Exception:  # pragma: no cover
+        pass
+    return info
+
+
+def _write_files(
+    con: duckdb.DuckDBPyConnection, staged: StagedPublication, docs: list, info: dict[str, str], work: Path
+) -> dict[str, int]:
+    """The marts file and then the exports (their own process, ingest/exports.py::ExportsProcess) while the
+    site renders here from the work file attached to ``con``; the site's data page, which lists the export
+    files, waits for them. Either failing fails the publish. Rows per published table."""
     assert staged.export_dir is not None
     job = ExportJob(docs, staged.export_dir, info, staged.previous_exports)
-    exporting = ExportsProcess(staged.marts, job).start()
+    exporting = ExportsProcess(staged.marts, job, work=work).start()
     try:
-        write_site(MartsSource(con, _WRITE_ALIAS), staged.marts.parent / "site", docs, exporting.wait, staged.dbt_docs)
-        exporting.wait()  # no-op when the site already waited; raises when the exports failed
+        source = MartsSource(con, "work", "marts", build_info=info)
+        write_site(source, staged.marts.parent / "site", docs, exporting.wait, staged.dbt_docs)
+        exporting.wait()  # no-op when the site already waited; raises when the process failed
     except ExportsFailed as exc:
         raise PublishError(str(exc)) from None
     finally:
         exporting.stop()
+    return exporting.counts
 
 
 def _atomic_symlink(link: Path, target: str) -> None:

@@ -281,11 +281,13 @@ def _write(path: Path, text: str) -> int:
 @dataclass(frozen=True)
 class MartsSource:
     """Where the site reads the marts: a connection, the attached database, and its marts schema
-    (``main`` in a publication's marts.duckdb, ``marts`` in a work file)."""
+    (``main`` in a publication's marts.duckdb, ``marts`` in a work file); ``build_info``: the build info to
+    show, when the database has none of its own (a work file read while its publication is written)."""
 
     con: duckdb.DuckDBPyConnection
     database: str
     schema: str = "main"
+    build_info: dict[str, str] | None = None
 
 
 def write_site(
@@ -303,6 +305,8 @@ def write_site(
     ``dbt_docs_html``: dbt's ``static_index.html`` (the Docs page)."""
     start = time.perf_counter()
     data = load(marts.con, marts.database, marts.schema)
+    if marts.build_info is not None:
+        data["build_info"] = dict(sorted(marts.build_info.items()))  # as load() reads a build_info table
     info = data["build_info"]
     is_synthetic = info.get("is_synthetic_sample") == "true"
     env = _env()

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from browser_support import Browser, find_browser
+from markupsafe import escape
 
 REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = Path(os.environ.get("ICE287G_TEST_ARTIFACTS", REPO / "warehouse" / "test-artifacts" / "site"))
@@ -114,6 +115,16 @@ def test_nothing_loads_from_another_host_and_no_fetch(site: Path):
             assert not re.match(r"^[a-z]+:|^//", url), f"{page.name} loads {url}"
     for script in (site / "assets").glob("*.js"):
         assert "fetch(" not in script.read_text(encoding="utf-8"), script
+
+
+def test_data_page_shows_the_build_info_of_the_marts_file(site: Path, marts: Path):
+    """The site renders from the work file while another process writes the marts file (ingest/publish.py):
+    the build info on its data page is, key for key, what that file's build_info table holds."""
+    info = dict(_query(marts, "select key, value from build_info"))
+    build = (site / "data.html").read_text(encoding="utf-8").split('id="build-info"')[1].split("</section>")[0]
+    shown = re.findall(r"<tr><th>([a-z_0-9]+)</th><td><code>([^<]*)</code></td></tr>", build)
+    assert dict(shown) == {k: str(escape(v)) for k, v in info.items() if k != "raw_file_sha256"}  # not shown
+    assert len(shown) >= 10 and info["publication"] in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_synthetic_sample_is_labelled_everywhere(site: Path, marts: Path):
