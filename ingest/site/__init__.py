@@ -115,10 +115,7 @@ def load(con: duckdb.DuckDBPyConnection, database: str, schema: str = "main") ->
     data["n_active_agencies"], data["n_active_states"] = con.execute(
         "select count(distinct agency_id), count(distinct state_code) from fct_agreements where is_active"
     ).fetchone()
-    data["daily"] = con.execute(
-        "select state_code, support_type, as_of_date, sum(n_active_agreements) from rpt_active_agreements_daily "
-        "group by all order by 1, 2, 3"
-    ).fetchall()
+    data["series"] = _series_by_state(con.execute(SERIES_SQL).fetchall())
     data["states"] = _rows(
         con,
         "select s.*, count(a.agreement_id) as n_active_agreements, count(distinct a.agency_id) as n_active_agencies "
@@ -172,20 +169,39 @@ def load(con: duckdb.DuckDBPyConnection, database: str, schema: str = "main") ->
     return data
 
 
-def _series_by_state(daily) -> dict[str | None, dict[str, list[tuple[dt.date, float]]]]:
-    """Active agreements per day by support type, for the country (key None) and for every state (its
-    code), in one pass over the daily rows."""
-    totals: dict[str | None, dict[str, dict[dt.date, float]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(float))
-    )
-    for state_code, support_type, day, n in daily:
-        totals[None][support_type][day] += n
-        if state_code is not None:
-            totals[state_code][support_type][day] += n
+# The line charts' points: active agreements per day by support type, for the country (state_code null)
+# and each state, only the days a step chart needs (``svg._step_points``: the first day, each day the
+# value changes, the last day). DuckDB sums and drops the flat days: the daily mart has a row per
+# state, support type and day (~330k on the real archive), its charts ~2k points.
+SERIES_SQL = """
+with series as (
+    select state_code, support_type, as_of_date, sum(n_active_agreements)::double as n
+    from rpt_active_agreements_daily where state_code is not null group by all
+    union all
+    select null, support_type, as_of_date, sum(n_active_agreements)::double
+    from rpt_active_agreements_daily group by all
+),
+stepped as (
+    select *, lag(n) over w as previous_n, lead(as_of_date) over w as next_date
+    from series
+    window w as (partition by state_code, support_type order by as_of_date)
+)
+select state_code, support_type, as_of_date, n from stepped
+where previous_n is null or n <> previous_n or next_date is null
+order by state_code nulls first, support_type, as_of_date
+"""
+
+
+def _series_by_state(points) -> dict[str | None, dict[str, list[tuple[dt.date, float]]]]:
+    """The rows of SERIES_SQL as chart series: key (None for the country, else a state code) -> support
+    type (ICE's order first) -> (day, active agreements) in day order."""
+    by_key: dict[str | None, dict[str, list[tuple[dt.date, float]]]] = defaultdict(lambda: defaultdict(list))
+    for state_code, support_type, day, n in points:
+        by_key[state_code][support_type].append((day, n))
     out = {}
-    for key, by_type in totals.items():
+    for key, by_type in by_key.items():
         order = [t for t in SUPPORT_TYPES if t in by_type] + sorted(t for t in by_type if t not in SUPPORT_TYPES)
-        out[key] = {t: sorted(by_type[t].items()) for t in order}
+        out[key] = {t: by_type[t] for t in order}
     return out
 
 
@@ -378,7 +394,7 @@ def write_site(
         legend={"ban": "state bans 287(g)", "mandate": "state mandates 287(g)", "none": "no state policy"},
         links={s["state_code"]: f"state/{page_name(s['state_code'])}.html" for s in states_with},
     )
-    series = _series_by_state(data["daily"])
+    series = data["series"]
     over_time = svg.line_chart(
         series.get(None, {}),
         title="Active agreements over time by support type (rpt_active_agreements_daily)",

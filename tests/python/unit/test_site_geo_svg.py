@@ -90,3 +90,54 @@ def test_feed_is_valid_atom_with_escaped_names():
     assert entry.find("{http://www.w3.org/2005/Atom}updated").text == "2026-03-27T12:00:00Z"
     assert "A &amp; B &lt;Sheriff&gt;" in entry.find("{http://www.w3.org/2005/Atom}content").text
     assert "SYNTHETIC" in root.find("{http://www.w3.org/2005/Atom}title").text
+
+
+def _reference_series(rows):
+    """The charts' series as the site made them before SERIES_SQL: every daily row summed in Python,
+    then each series reduced to its step points (``svg._step_points``)."""
+    from collections import defaultdict
+
+    totals = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+    for day, state_code, support_type, n in rows:
+        totals[None][support_type][day] += n
+        if state_code is not None:
+            totals[state_code][support_type][day] += n
+    return {
+        key: {t: svg._step_points(sorted(days.items())) for t, days in by_type.items()}
+        for key, by_type in totals.items()
+    }
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chart_series_from_sql_are_the_step_points_of_the_daily_sums(seed: int):
+    """SERIES_SQL (sums and flat days dropped in DuckDB) gives the points the site's Python gave from
+    every daily row, for the country and each state, including a state-less row and flat stretches."""
+    import random
+
+    import duckdb
+
+    from ingest.site import SERIES_SQL, _series_by_state
+
+    rng = random.Random(seed)
+    start = dt.date(2024, 1, 1)
+    rows = []
+    for state in ["TX", "FL", "AL", None]:
+        for support in ["Jail Enforcement Model", "Task Force Model", "Warrant Service Officer", "Other"]:
+            n = rng.randint(0, 5)
+            for k in sorted(rng.sample(range(400), rng.randint(1, 60))):
+                if rng.random() < 0.3:  # a step; otherwise the value stays (a flat day)
+                    n = max(0, n + rng.choice([-2, -1, 1, 2, 3]))
+                rows.append((start + dt.timedelta(days=k), state, support, n))
+                if state is not None and rng.random() < 0.2:  # two agreements' rows on one day
+                    rows.append((start + dt.timedelta(days=k), state, support, 1))
+    con = duckdb.connect()
+    con.execute(
+        "create table rpt_active_agreements_daily (as_of_date date, state_code varchar, support_type varchar, "
+        "as_of_publication_id varchar, n_active_agreements bigint)"
+    )
+    con.executemany("insert into rpt_active_agreements_daily values (?, ?, ?, 'p', ?)", rows)
+    got = _series_by_state(con.execute(SERIES_SQL).fetchall())
+    want = _reference_series(rows)
+    assert {k: dict(v) for k, v in got.items()} == want
+    assert list(got[None]) == ["Jail Enforcement Model", "Task Force Model", "Warrant Service Officer", "Other"]
+    assert any(len(v) < len({d for d, s, t, _ in rows if t == k}) for k, v in got[None].items())  # days dropped
