@@ -8,6 +8,7 @@ map. Every number shown comes from the caller; every text is XML-escaped here. E
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -40,7 +41,8 @@ def _nice_max(value: float) -> tuple[float, float]:
     return math.ceil(value / step) * step, step
 
 
-def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+@functools.lru_cache(maxsize=64)  # every agency page's timeline has the same span
+def _date_ticks(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, str], ...]:
     """Year starts (or quarter/month starts for short spans) between start and end, with labels."""
     days = (end - start).days
     if days > 3 * 365:
@@ -64,7 +66,7 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
             year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     if months == 12 and len(ticks) > 10:
         ticks = ticks[:: math.ceil(len(ticks) / 10)]
-    return ticks
+    return tuple(ticks)
 
 
 def _step_points(points: Sequence[tuple[dt.date, float]]) -> list[tuple[dt.date, float]]:
@@ -225,18 +227,17 @@ def timeline(
         out.append(f'<text class="tick" x="{xx:.1f}" y="{base + 16}" text-anchor="middle">{_e(label)}</text>')
     for i, (label, dates, color) in enumerate(rows):
         yy = upper + i * row_h + row_h / 2
-        out.append(f'<text class="tick" x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{_e(label)}</text>')
+        shown = _e(label)
+        out.append(f'<text class="tick" x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{shown}</text>')
         if dates:
             first, last = min(dates), max(dates)
             out.append(
                 f'<line x1="{x(first):.1f}" x2="{x(last):.1f}" y1="{yy:.1f}" y2="{yy:.1f}" '
                 f'stroke="{color}" stroke-width="3" opacity="0.35"/>'
             )
-        for day in dates:
-            out.append(
-                f'<circle cx="{x(day):.1f}" cy="{yy:.1f}" r="4" fill="{color}"><title>{_e(label)}: listed on the '
-                f"sheet of {day.isoformat()}</title></circle>"
-            )
+        # a dot per sheet: the same text around each day's position and date
+        tail = f'" cy="{yy:.1f}" r="4" fill="{color}"><title>{shown}: listed on the sheet of '
+        out.extend(f'<circle cx="{x(day):.1f}{tail}{day.isoformat()}</title></circle>' for day in dates)
     out.append("</svg>")
     return "".join(out)
 
