@@ -7,13 +7,26 @@ line from stdin, a JSON object ``{"cwd": <folder to run in>, "args": [<dbt's arg
 dbt's own entry point with those arguments in that folder (the same
 ``dbt.cli.main:cli`` the ``dbt`` executable runs: same output, same exit codes). End of input without a
 line (the build needed no dbt, or its parent died) ends it without running anything.
+
+While it waits for its job it also imports what every build asks for only once it runs (DuckDB, the
+adapter, the build task: ~0.15 s). When dbt has finished it runs the exit handlers (dbt-duckdb closes
+its database in one: the last checkpoint) and ends with ``os._exit``, skipping the interpreter's
+teardown: the garbage collector's last pass over dbt's parsed project took 0.7-0.9 s of every build
+after dbt printed "Done" (py-spy: ``gc_collect_main``), time in which nothing is left to do.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import importlib
 import json
 import os
 import sys
+
+# Imported while the job is awaited: the modules a build imports once it starts (seen with sys.modules
+# before and after a build), so the import is done before the job arrives instead of after.
+PRELOAD = ("duckdb", "dbt.adapters.duckdb", "dbt.task.build")
 
 
 def read_job(line: str) -> tuple[str, list[str]] | None:
@@ -35,6 +48,9 @@ def read_job(line: str) -> tuple[str, list[str]] | None:
 def main() -> int:
     from dbt.cli.main import cli  # the import this process exists to do ahead of time
 
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):  # an adapter that is not installed: dbt says so itself
+            importlib.import_module(name)
     try:
         job = read_job(sys.stdin.readline())
     except ValueError as exc:
@@ -44,7 +60,25 @@ def main() -> int:
         return 0
     cwd, args = job
     os.chdir(cwd)
-    return cli.main(args=args, prog_name="dbt")  # as the dbt executable: exits with dbt's own code
+    try:
+        cli.main(args=args, prog_name="dbt")  # as the dbt executable: exits with dbt's own code
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    exit_now(code)
+    return 1  # not reached
+
+
+def exit_now(code: object) -> None:
+    """End the process with ``code`` (SystemExit's meaning: None is 0, an int itself, anything else 1)
+    once the exit handlers have run and the output is flushed, without the interpreter's teardown."""
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):
+        print(code, file=sys.stderr)  # as the interpreter prints a non-integer exit code
+    atexit._run_exitfuncs()  # dbt-duckdb closes its database here; logging flushes and closes its files
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
