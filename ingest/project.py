@@ -106,12 +106,15 @@ class StartedDbt:
     caller does other work (a build's ingest), then ``run`` hands it the arguments.
     Use it as a context manager: leaving it unused ends the process without running dbt."""
 
-    def __init__(self, warehouse_dir: Path) -> None:
+    def __init__(
+        self, warehouse_dir: Path, *, extra_env: dict[str, str] | None = None, target_dir: str = "dbt_target"
+    ) -> None:
         self.warehouse_dir = warehouse_dir.resolve()  # may not exist yet: dbt moves there when handed its job
+        self.target_dir = target_dir
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ingest.dbt_main"],
             cwd=project_dir(),
-            env=dbt_env(warehouse_dir),
+            env={**dbt_env(warehouse_dir), **(extra_env or {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -122,10 +125,10 @@ class StartedDbt:
         """``run_dbt(args, warehouse_dir, on_line=on_line)`` in this process (once): it is handed the same
         command line and from there is dbt, streaming its output."""
         assert self.proc.stdin is not None and not self.proc.stdin.closed, "this dbt was already handed its arguments"
-        cmd = _dbt_command(args, self.warehouse_dir, "dbt_target")
+        cmd = _dbt_command(args, self.warehouse_dir, self.target_dir)
         self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": cmd[1:]}) + "\n")
         self.proc.stdin.close()
-        return _dbt_result(self.proc, self.warehouse_dir, "dbt_target", on_line)
+        return _dbt_result(self.proc, self.warehouse_dir, self.target_dir, on_line)
 
     def __enter__(self) -> StartedDbt:
         return self
@@ -205,17 +208,11 @@ def run_dbt(
 
     extra_env adds variables (the PostgreSQL target's connection); target_dir names dbt's target folder
     in warehouse_dir (the DuckDB build's manifest in ``dbt_target`` is the data dictionary's source).
-    A dbt started ahead (``StartedDbt``) runs the same command with ``StartedDbt.run``.
+    It runs as a dbt started ahead does (``StartedDbt``, ingest/dbt_main.py: dbt's own command line, its
+    collector's full passes put off and its teardown skipped), handed its job at once.
     """
-    proc = subprocess.Popen(
-        _dbt_command(args, warehouse_dir, target_dir),
-        cwd=warehouse_dir.resolve(),
-        env={**dbt_env(warehouse_dir), **(extra_env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    return _dbt_result(proc, warehouse_dir, target_dir, on_line)
+    with StartedDbt(warehouse_dir, extra_env=extra_env, target_dir=target_dir) as started:
+        return started.run(args, on_line=on_line)
 
 
 def column_check_failures(work_file: Path, result: DbtResult) -> list[str]:
