@@ -420,20 +420,46 @@ _PLAIN_RELS = re.compile(
     rb"(?:" + _RELATIONSHIP + rb")*</Relationships>[ \t\r\n]*"
 )
 _RELATIONSHIP_RE = re.compile(_RELATIONSHIP)
-# The Id and Target of each <Relationship> of a part _PLAIN_RELS matched, once its ``&amp;`` are ``&``.
-_RELATIONSHIP_TEXT = re.compile(r'<Relationship Id="([^"]*)" Type="[^"]*" Target="([^"]*)"')
+# The same part read in one pass (``_relationship_targets``): its fixed head and tail, and each
+# <Relationship> element captured whole with its Id and Target, over the part as ASCII text.
+_PLAIN_RELS_HEAD = re.compile(
+    r'<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\r?\n?'
+    r'<Relationships xmlns="http://schemas\.openxmlformats\.org/package/2006/relationships">'
+)
+_PLAIN_RELS_TAIL = re.compile(r"</Relationships>[ \t\r\n]*")
+_RELATIONSHIP_TEXT = re.compile("(" + _RELATIONSHIP.decode("ascii") + ")")
+
+
+def _plain_relationships(data: bytes) -> dict[str, str] | None:
+    """Id -> Target of a part ``_PLAIN_RELS`` matches whole, in one ``findall``; None for any other part.
+
+    As in ``_plain_links``: the matches of the element pattern over the text between the head and the
+    tail cover it exactly when it is nothing but such elements
+    (``test_plain_relationships_decide_as_the_whole_part_pattern``). Every ``&`` opens an ``&amp;``
+    inside a value, so each value's replacement is its own.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None  # the plain form is ASCII throughout
+    head = _PLAIN_RELS_HEAD.match(text)
+    end = text.rfind("</Relationships>")
+    if head is None or end < head.end() or not _PLAIN_RELS_TAIL.fullmatch(text, end):
+        return None
+    found = _RELATIONSHIP_TEXT.findall(text, head.end(), end)
+    if sum(len(whole) for whole, _, _ in found) != end - head.end():
+        return None
+    if "&" in text:
+        return {rid.replace("&amp;", "&"): target.replace("&amp;", "&") for _, rid, target in found}
+    return {rid: target for _, rid, target in found}
 
 
 def _relationship_targets(zf: zipfile.ZipFile, part: str, path: Path) -> dict[str, str]:
     """Id -> Target of a relationships part (the plain form by regex, any other by the XML parser)."""
     data = zf.read(part)
-    if _PLAIN_RELS.fullmatch(data):
-        # ASCII throughout, and every ``&`` opens an ``&amp;`` inside a value (the fixed text has none):
-        # replacing them all at once gives each value's own replacement
-        text = data.decode("ascii")
-        if "&" in text:
-            text = text.replace("&amp;", "&")
-        return dict(_RELATIONSHIP_TEXT.findall(text))
+    plain = _plain_relationships(data)
+    if plain is not None:
+        return plain
     rels = _parse_xml(zf, part, path, data)
     return {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
 

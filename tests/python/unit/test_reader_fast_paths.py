@@ -260,6 +260,34 @@ def test_a_plain_relationship_part_is_read_by_the_regex():
     )
 
 
+def test_plain_relationships_decide_as_the_whole_part_pattern():
+    """``_plain_relationships`` reads a part exactly when ``_PLAIN_RELS`` matches it whole, and then the
+    Id -> Target pairs of that pattern's elements (``&amp;`` as ``&``), also for parts cut or spliced
+    anywhere."""
+    rng = random.Random(17)
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    elements = [m.group(0) for m in xlsx._RELATIONSHIP_RE.finditer(_RELS)]
+    pieces = [b"<", b">", b'"', b"&", b"&amp;", b"\xc3\xa9", b"</Relationships>", b" ", b"\n", head[:40]]
+    cases = []
+    for _ in range(600):
+        case = head + b"".join(rng.choice(elements) for _ in range(rng.randint(0, 6))) + b"</Relationships>\n"
+        if rng.random() < 0.6:  # a piece spliced in, or the part cut, at a random byte
+            k = rng.randint(0, len(case))
+            case = case[:k] + (rng.choice(pieces) if rng.random() < 0.7 else b"") + case[k + rng.randint(0, 3) :]
+        cases.append(case)
+    decided = [xlsx._plain_relationships(c) for c in cases]
+    whole = [xlsx._PLAIN_RELS.fullmatch(c) is not None for c in cases]
+    assert [d is not None for d in decided] == whole
+    assert 100 < sum(whole) < 500
+    for case, pairs in zip(cases, decided, strict=True):
+        if pairs is not None:
+            expected = {
+                i.decode().replace("&amp;", "&"): t.decode().replace("&amp;", "&")
+                for i, t in xlsx._RELATIONSHIP_RE.findall(case)
+            }
+            assert pairs == expected
+
+
 def test_a_malformed_relationship_part_is_still_refused():
     rels = _RELS.replace(b'encoding="UTF-8"?>', b'encoding="UTF-8" standalone="yes"?>')[:-20]  # cut short
     with pytest.raises(xlsx.UnsafeFileError, match="cannot be parsed safely"):
