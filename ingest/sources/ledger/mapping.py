@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,10 @@ HEADER_SCAN_ROWS = 20
 PACKAGED_MAPPINGS = Path(__file__).resolve().parents[2] / "ledger_mappings"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mapping:
-    """A validated ledger mapping (see the module docstring for the keys)."""
+    """A validated ledger mapping (see the module docstring for the keys); frozen, since the packaged
+    ones are read once per process and shared (``packaged_mappings``)."""
 
     name: str
     path: Path
@@ -198,7 +200,30 @@ def candidate_mappings(file: Path) -> list[Mapping]:
     for path in adjacent:
         if path.is_symlink() or path.exists():  # a linked mapping is refused by name, not skipped
             return [load_mapping(path, adjacent=True)]
-    return [load_mapping(p) for p in sorted(PACKAGED_MAPPINGS.glob("*.yaml"))]
+    return packaged_mappings()
+
+
+def packaged_mappings() -> list[Mapping]:
+    """The packaged default mappings, each read once per process while its file is unchanged.
+
+    Every file that no earlier source claims is tried as a ledger against them, on every ingest (a
+    file that is skipped never lands, so it is examined again next time): the archive and realdata
+    hold ~100 such files, and parsing the YAML again for each took ~0.2 s of every new-sheet build.
+    """
+    out = []
+    for path in sorted(PACKAGED_MAPPINGS.glob("*.yaml")):
+        try:
+            stat = path.stat()
+        except OSError:  # gone since the listing: load_mapping names the file and the error
+            out.append(load_mapping(path))
+            continue
+        out.append(_packaged_mapping(path, stat.st_mtime_ns, stat.st_size))
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _packaged_mapping(path: Path, mtime_ns: int, size: int) -> Mapping:
+    return load_mapping(path)
 
 
 def is_mapping_file(path: Path) -> bool:
