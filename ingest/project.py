@@ -125,8 +125,8 @@ class StartedDbt:
         """``run_dbt(args, warehouse_dir, on_line=on_line)`` in this process (once): it is handed the same
         command line and from there is dbt, streaming its output."""
         assert self.proc.stdin is not None and not self.proc.stdin.closed, "this dbt was already handed its arguments"
-        cmd = _dbt_command(args, self.warehouse_dir, self.target_dir)
-        self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": cmd[1:]}) + "\n")
+        dbt_args = _dbt_args(args, self.warehouse_dir, self.target_dir)
+        self.proc.stdin.write(json.dumps({"cwd": str(self.warehouse_dir), "args": dbt_args}) + "\n")
         self.proc.stdin.close()
         return _dbt_result(self.proc, self.warehouse_dir, self.target_dir, on_line)
 
@@ -145,17 +145,15 @@ class StartedDbt:
             self.proc.stdout.close()
 
 
-def _dbt_command(args: list[str], warehouse_dir: Path, target_dir: str) -> list[str]:
-    """``dbt <args>`` on warehouse_dir's work file, its target and log folders named; the parse cache
-    prepared (this checkout's, seeded from the shared one)."""
+def _dbt_args(args: list[str], warehouse_dir: Path, target_dir: str) -> list[str]:
+    """dbt's arguments for ``dbt <args>`` on warehouse_dir's work file, its target and log folders
+    named; the parse cache prepared (this checkout's, seeded from the shared one)."""
     proj = project_dir()
     target_path = warehouse_dir.resolve() / target_dir
-    exe = Path(sys.executable).with_name("dbt")
     _forget_foreign_parse(target_path)
     _seed_parse_cache(target_path, target_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     return [
-        str(exe) if exe.exists() else "dbt",
         *args,
         "--no-use-colors",
         "--project-dir",

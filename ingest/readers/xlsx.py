@@ -414,19 +414,17 @@ _RELATIONSHIP = (
     rb'<Relationship Id="(' + _VALUE_TEXT + rb')" Type="' + _VALUE_TEXT + rb'" Target="(' + _VALUE_TEXT + rb')"'
     rb'(?: TargetMode="External")?/>'
 )
-_PLAIN_RELS = re.compile(
+_RELS_HEAD = (
     rb'<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\r?\n?'
     rb'<Relationships xmlns="http://schemas\.openxmlformats\.org/package/2006/relationships">'
-    rb"(?:" + _RELATIONSHIP + rb")*</Relationships>[ \t\r\n]*"
 )
+_RELS_TAIL = rb"</Relationships>[ \t\r\n]*"
+_PLAIN_RELS = re.compile(_RELS_HEAD + rb"(?:" + _RELATIONSHIP + rb")*" + _RELS_TAIL)
 _RELATIONSHIP_RE = re.compile(_RELATIONSHIP)
-# The same part read in one pass (``_relationship_targets``): its fixed head and tail, and each
+# The same part read in one pass (``_relationship_targets``): its head and tail, and each
 # <Relationship> element captured whole with its Id and Target, over the part as ASCII text.
-_PLAIN_RELS_HEAD = re.compile(
-    r'<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\r?\n?'
-    r'<Relationships xmlns="http://schemas\.openxmlformats\.org/package/2006/relationships">'
-)
-_PLAIN_RELS_TAIL = re.compile(r"</Relationships>[ \t\r\n]*")
+_PLAIN_RELS_HEAD = re.compile(_RELS_HEAD.decode("ascii"))
+_PLAIN_RELS_TAIL = re.compile(_RELS_TAIL.decode("ascii"))
 _RELATIONSHIP_TEXT = re.compile("(" + _RELATIONSHIP.decode("ascii") + ")")
 
 
