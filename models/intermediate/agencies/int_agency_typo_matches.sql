@@ -59,7 +59,10 @@ group_publications as (
     from row_groups
 ),
 
-spelling_pairs as (
+-- materialized: the edit distance is computed once per pair. Inlined, DuckDB pushed closest_pairs'
+-- filter into this join and computed each pair's distance in it and again in the projection (archive
+-- with realdata: 70k candidate pairs, 0.75 -> 0.31 s for the model's query)
+spelling_pairs as materialized (
     select
         left_spelling.state_code,
         left_spelling.group_slug as left_group_slug,
