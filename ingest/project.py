@@ -50,10 +50,13 @@ def dbt_env(warehouse_dir: Path) -> dict[str, str]:
     # dbt's log file (<warehouse>/dbt_logs/dbt.log) at info, not dbt's default debug: debug writes every
     # query dbt sends, which costs ~1 s of CPU per sample build; set DBT_LOG_LEVEL_FILE=debug to get it back
     env.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    # dbt's Jinja templates compiled once per checkout (ingest/jinja_cache.py, read by ingest.dbt_main)
+    env.setdefault(JINJA_CACHE_ENV, str(project_dir() / "target" / "jinja_cache" / "templates.pickle"))
     return env
 
 
 PARSE_CACHE = "partial_parse.msgpack"
+JINJA_CACHE_ENV = "ICE287G_JINJA_CACHE"
 
 
 def parse_cache_dir() -> Path:
