@@ -3,8 +3,8 @@ says which: model or source table, column, check, rows and an example (CONTRIBUT
 
 Reuses the built sample's work file: in a copy, a table model gets a null, an unaccepted value, an
 out-of-range value, a null its where'd not_null sees (and nulls it does not) and a duplicated composite
-key (unique_combinations), another a duplicated unique column and an agency_id missing from dim_agencies
-(relationships), a raw table an unaccepted value; only the column_checks tests of those three relations
+key (unique_combinations), a view (through the tables it reads) a duplicated unique column and an
+agency_id missing from dim_agencies (relationships), a raw table an unaccepted value; only the column_checks tests of those three relations
 run (a few seconds, no build)."""
 
 from __future__ import annotations
@@ -32,11 +32,15 @@ MUTATIONS = (
     # a composite key (column_name, value_printed) twice: a copy of a row the updates above left alone
     "insert into intermediate.int_ice_values_resolved select * from intermediate.int_ice_values_resolved "
     "where method <> 'made_up' and confidence between 0 and 1 order by column_name, value_printed limit 1",
-    # a unique column (row_id) twice, and an agency_id no dim_agencies row has
-    "insert into intermediate.int_ice_rows_resolved select * from intermediate.int_ice_rows_resolved "
-    "where row_id = (select min(row_id) from intermediate.int_ice_rows_resolved)",
-    "update intermediate.int_ice_rows_resolved set agency_id = 'ZZ-nowhere' "
-    "where row_id = (select max(row_id) from intermediate.int_ice_rows_resolved)",
+    # int_ice_rows_resolved is a view: through the tables it reads, a unique column (row_id) twice (a
+    # printed row copied), and an agency_id no dim_agencies row has (one row's spelling, new, aliased to it)
+    "insert into intermediate.int_ice_rows_normalised select * from intermediate.int_ice_rows_normalised "
+    "where row_id = (select min(row_id) from intermediate.int_ice_rows_normalised)",
+    "update intermediate.int_ice_rows_normalised set name_key = 'zz nowhere' "
+    "where row_id = (select max(row_id) from intermediate.int_ice_rows_normalised)",
+    "insert into intermediate.int_agency_aliases (state_code, name_key, agency_id) "
+    "select state_code, name_key, 'ZZ-nowhere' from intermediate.int_ice_rows_normalised "
+    "where row_id = (select max(row_id) from intermediate.int_ice_rows_normalised)",
     # a source table (raw): a link origin ingestion never writes
     "update raw.ice_participating_rows set moa_link_origin = 'pigeon' "
     "where rowid = (select min(rowid) from raw.ice_participating_rows)",
