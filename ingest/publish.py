@@ -250,10 +250,10 @@ class StagedPublication:
 def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
     """Write marts.duckdb (and the exports and the site) of a new publication into its staging folder.
 
-    With exports, three things run at once: the exports' process writes marts.duckdb and then the exports
-    from it (``ExportsProcess`` with ``work``), while this process renders the site from the work file;
-    both read the same snapshot, since this process holds the work file open (read-only) from before the
-    other starts until both are done, so no build can write it meanwhile. Without exports, the marts
+    With exports, three things run at once: one process writes marts.duckdb and another the exports, both
+    from the work file (``ExportsProcess`` with ``work``), while this process renders the site from it;
+    all read the same snapshot, since this process holds the work file open (read-only) from before the
+    others start until all are done, so no build can write it meanwhile. Without exports, the marts
     file is written here."""
     con = duckdb.connect()
     try:
@@ -317,15 +317,15 @@ def _build_info(con: duckdb.DuckDBPyConnection, staged: StagedPublication, proje
 def _write_files(
     con: duckdb.DuckDBPyConnection, staged: StagedPublication, docs: list, info: dict[str, str], work: Path
 ) -> dict[str, int]:
-    """The marts file and then the exports (their own process, ingest/exports.py::ExportsProcess) while the
-    site renders here from the work file attached to ``con``; the site's data page, which lists the export
-    files, waits for them. Either failing fails the publish. Rows per published table."""
+    """The marts file and the exports (two processes of their own, ingest/exports.py::ExportsProcess) while
+    the site renders here from the work file attached to ``con``; the site's data page, which lists the
+    export files, waits for the exports. Either failing fails the publish. Rows per published table."""
     assert staged.export_dir is not None
     job = ExportJob(docs, staged.export_dir, info, staged.previous_exports)
     exporting = ExportsProcess(staged.marts, job, work=work).start()
     try:
         source = MartsSource(con, "work", "marts", build_info=info)
-        write_site(source, staged.marts.parent / "site", docs, exporting.wait, staged.dbt_docs)
+        write_site(source, staged.marts.parent / "site", docs, exporting.wait_exports, staged.dbt_docs)
         exporting.wait()  # no-op when the site already waited; raises when the process failed
     except ExportsFailed as exc:
         raise PublishError(str(exc)) from None

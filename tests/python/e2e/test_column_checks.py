@@ -4,8 +4,8 @@ says which: model or source table, column, check, rows and an example (CONTRIBUT
 Reuses the built sample's work file: in a copy, a table model gets a null, an unaccepted value, an
 out-of-range value, a null its where'd not_null sees (and nulls it does not) and a duplicated composite
 key (unique_combinations), a view (through the tables it reads) a duplicated unique column and an
-agency_id missing from dim_agencies (relationships), a raw table an unaccepted value; only the column_checks tests of those three relations
-run (a few seconds, no build)."""
+agency_id missing from dim_agencies (relationships), a raw table an unaccepted value; only the
+column_checks tests of those three relations run (a few seconds, no build)."""
 
 from __future__ import annotations
 
