@@ -14,16 +14,15 @@ its database in one: the last checkpoint) and ends with ``os._exit``, skipping t
 teardown: the garbage collector's last pass over dbt's parsed project took 0.7-0.9 s of every build
 after dbt printed "Done" (py-spy: ``gc_collect_main``), time in which nothing is left to do.
 
-It also serves dbt's Jinja compiles from the checkout's compiled-template cache (``ingest.jinja_cache``:
-1.4 s of every new-sheet build of the archive was dbt compiling the same templates again).
-
-Its threads also hand the interpreter lock on sooner (``SWITCH_INTERVAL``).
-
 For the same reason the collector's full passes are put off (``FULL_PASS_AFTER``). Each walks every
 object of dbt's parsed project and holds the interpreter lock while it does, so every runner thread
 waits: 9-10 of them took 1.4-1.7 CPU-s of a new-sheet build of the archive warehouse. The young
 generations are collected as before, so short-lived cycles are still freed; what stays is garbage that
 lived through two generations, ~100 MB more at the peak (480-630 MB -> 550-730 MB, ``ru_maxrss``).
+Its threads also hand the interpreter lock on sooner (``SWITCH_INTERVAL``).
+
+It also serves dbt's Jinja compiles from the checkout's compiled-template cache (``ingest.jinja_cache``:
+1.4 s of every new-sheet build of the archive was dbt compiling the same templates again).
 """
 
 from __future__ import annotations

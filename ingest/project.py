@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import jinja_cache
+
 
 def project_dir() -> Path:
     """The dbt project: the repository that holds this package (or the current directory)."""
@@ -51,12 +53,11 @@ def dbt_env(warehouse_dir: Path) -> dict[str, str]:
     # query dbt sends, which costs ~1 s of CPU per sample build; set DBT_LOG_LEVEL_FILE=debug to get it back
     env.setdefault("DBT_LOG_LEVEL_FILE", "info")
     # dbt's Jinja templates compiled once per checkout (ingest/jinja_cache.py, read by ingest.dbt_main)
-    env.setdefault(JINJA_CACHE_ENV, str(project_dir() / "target" / "jinja_cache" / "templates.pickle"))
+    env.setdefault(jinja_cache.ENV_VAR, str(project_dir() / "target" / "jinja_cache" / "templates.pickle"))
     return env
 
 
 PARSE_CACHE = "partial_parse.msgpack"
-JINJA_CACHE_ENV = "ICE287G_JINJA_CACHE"
 
 
 def parse_cache_dir() -> Path:

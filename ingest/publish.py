@@ -326,7 +326,7 @@ def _write_files(
     try:
         source = MartsSource(con, "work", "marts", build_info=info)
         write_site(source, staged.marts.parent / "site", docs, exporting.wait_exports, staged.dbt_docs)
-        exporting.wait()  # no-op when the site already waited; raises when the process failed
+        exporting.wait()  # the marts file too (the site waited for the exports); raises when either failed
     except ExportsFailed as exc:
         raise PublishError(str(exc)) from None
     finally:

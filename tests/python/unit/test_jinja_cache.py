@@ -16,7 +16,7 @@ import pytest
 from ingest import jinja_cache
 
 # (template, how it is rendered): dbt's text and native environments, and a macro called as dbt calls one
-# (ingest/.../BaseMacroGenerator.get_macro: the template's module, the macro by dbt's prefixed name)
+# (dbt_common.clients.jinja.BaseMacroGenerator.get_macro: the template's module, the macro by dbt's prefixed name)
 TEMPLATES = [
     ("select {{ xs | join(', ') }} from t", "text"),
     ("{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.n }}", "text"),
