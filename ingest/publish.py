@@ -36,13 +36,13 @@ import os
 import platform
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ingest import __version__, dictionary, provenance
-from ingest.exports import ExportJob, ExportsFailed, ExportsProcess
+from ingest.exports import ExportJob, ExportsFailed, ExportsProcess, spawn_helpers, stop_helpers
 from ingest.faults import pause_point
 from ingest.marts_file import published_tables, write_marts_file
 from ingest.site import MartsSource, write_site
@@ -143,19 +143,24 @@ def publish(warehouse_dir: Path, project: Path, *, exports: bool = True) -> dict
     tmp_db = staging / "marts.duckdb"
     export_dir = staging / "exports"
     counts: dict[str, int] = {}
+    helpers = spawn_helpers() if exports else {}  # the marts file's and the exports' processes, importing meanwhile
     try:
         manifest = _manifest(warehouse_dir) if exports else None
         dbt_docs = _dbt_docs(warehouse_dir) if exports else None
         current = publication_dir(warehouse_dir)
         previous = current / "exports" if current is not None and (current / "exports").is_dir() else None
-        staged = StagedPublication(stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs, previous)
+        staged = StagedPublication(
+            stamp, tmp_db, export_dir if exports else None, manifest, dbt_docs, previous, helpers=helpers
+        )
         counts = _write_publication(staged, work, project)
+        stop_helpers(helpers)  # none left when the exports were written; else the unused ones
         _make_read_only(staging)
         pause_point("publish-db")
         staging.rename(final)
         pause_point("publish-swap")
         _swap_current(warehouse_dir, final)
     except BaseException:
+        stop_helpers(helpers)
         shutil.rmtree(staging, ignore_errors=True)
         if final.exists() and publication_dir(warehouse_dir) != final:
             shutil.rmtree(final, ignore_errors=True)
@@ -245,6 +250,8 @@ class StagedPublication:
     manifest: Path | None = None
     dbt_docs: Path | None = None
     previous_exports: Path | None = None  # the current publication's exports: unchanged marts are taken from it
+    # the processes writing the marts file and the exports, started ahead (ingest.exports.spawn_helpers)
+    helpers: dict = field(default_factory=dict, compare=False)
 
 
 def _write_publication(staged: StagedPublication, work: Path, project: Path) -> dict[str, int]:
@@ -322,7 +329,7 @@ def _write_files(
     export files, waits for the exports. Either failing fails the publish. Rows per published table."""
     assert staged.export_dir is not None
     job = ExportJob(docs, staged.export_dir, info, staged.previous_exports)
-    exporting = ExportsProcess(staged.marts, job, work=work).start()
+    exporting = ExportsProcess(staged.marts, job, work=work, helpers=staged.helpers).start()
     try:
         source = MartsSource(con, "work", "marts", build_info=info)
         write_site(source, staged.marts.parent / "site", docs, exporting.wait_exports, staged.dbt_docs)

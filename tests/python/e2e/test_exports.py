@@ -156,6 +156,43 @@ def test_an_export_that_fails_fails_the_publish_and_keeps_the_previous_one(
         publish(warehouse, REPO)
     assert Publication.of(warehouse) == before
     assert not list((warehouse / "publications").glob(".publishing-*"))
+    assert _export_processes() == []  # both of the publish's processes ended with it
+
+
+def _export_processes() -> list[int]:
+    """Pids of this process's children that run ``python -m ingest.exports`` (the publish's helpers)."""
+    import os
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+        if ppid == os.getpid() and b"ingest.exports" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_publish_refused_before_its_exports_ends_the_processes_it_started_ahead(
+    built_sample_warehouse: Path, tmp_path: Path
+):
+    """The marts file's and the exports' processes start with the publish (ingest.exports.spawn_helpers);
+    a publish refused before it hands them their work (a denied personal column) ends them too."""
+    from warehouse_support import REPO, Publication, copy_warehouse
+
+    from ingest.publish import PublishError, publish
+
+    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    before = Publication.of(warehouse)
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    con.execute("alter table marts.fct_arrests add column birth_date date")
+    con.close()
+    with pytest.raises(PublishError, match=r"denied personal column\(s\) \['birth_date'\]"):
+        publish(warehouse, REPO)
+    assert Publication.of(warehouse) == before
+    assert _export_processes() == []
 
 
 def test_a_publish_takes_unchanged_marts_from_the_previous_exports_and_writes_the_changed_ones(

@@ -1,6 +1,7 @@
 """The publish's two processes (ingest/exports.py::ExportsProcess with a work file): one writes the marts
 file, the other the exports from the work file itself; the exports equal those written from the marts
-file, and a failure of either names which failed."""
+file, and a failure of either names which failed. Both may be started ahead (``spawn_helpers``): the
+publish then hands them their work, and ends those it never used."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import duckdb
 import pytest
 
 from ingest.dictionary import ColumnDoc, TableDoc
-from ingest.exports import ExportJob, ExportsFailed, ExportsProcess
+from ingest.exports import ExportJob, ExportsFailed, ExportsProcess, spawn_helpers, stop_helpers
 
 TABLE = TableDoc(
     "fct_things",
@@ -85,3 +86,44 @@ def test_failed_exports_are_named(tmp_path):
             proc.wait()
     finally:
         proc.stop()
+
+
+def test_processes_started_ahead_are_the_ones_that_do_the_work(tmp_path):
+    work = _work_file(tmp_path / "work.duckdb")
+    helpers = spawn_helpers()
+    pids = {task: proc.pid for task, proc in helpers.items()}
+    job = ExportJob([TABLE], tmp_path / "exports", {"publication": "p1"})
+    proc = ExportsProcess(tmp_path / "marts.duckdb", job, work=work, helpers=helpers).start()
+    try:
+        assert helpers == {}  # both taken
+        assert (proc.proc.pid, proc.marts_proc.pid) == (pids["exports"], pids["marts"])
+        proc.wait()
+    finally:
+        proc.stop()
+    assert proc.counts == {"marts.fct_things": 5000}
+    assert (tmp_path / "exports" / "fct_things.parquet").exists()
+
+
+def test_helpers_never_handed_work_are_ended(tmp_path):
+    helpers = spawn_helpers()
+    procs = list(helpers.values())
+    stop_helpers(helpers)
+    assert helpers == {}
+    assert all(p.returncode is not None for p in procs)  # ended and reaped, none left behind
+
+
+def test_a_helper_that_died_is_replaced(tmp_path):
+    work = _work_file(tmp_path / "work.duckdb")
+    helpers = spawn_helpers()
+    dead = helpers["exports"]
+    dead.kill()
+    dead.wait()
+    job = ExportJob([TABLE], tmp_path / "exports", {"publication": "p1"})
+    proc = ExportsProcess(tmp_path / "marts.duckdb", job, work=work, helpers=helpers).start()
+    try:
+        assert proc.proc is not dead
+        proc.wait()
+    finally:
+        proc.stop()
+        dead.communicate()
+    assert (tmp_path / "exports" / "fct_things.csv").exists()
