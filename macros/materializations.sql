@@ -16,38 +16,21 @@
 -#}
 
 {% materialization table, adapter='duckdb', supported_languages=['sql'] %}
-  {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set grant_config = config.get('grants') -%}
-  {%- set partitioned_by = duckdb__get_partitioned_by(target_relation, false) -%}
-  {%- set sorted_by = duckdb__get_sorted_by(target_relation, false) -%}
-  {%- set comments_inline = ice287g_comments_inline(model) -%}
-
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {%- set drop_first = ice287g_drop_for_rebuild(existing_relation, target_relation) -%}
-  {% call statement('main') -%}
-    {{ drop_first }}
-    {{ create_table_as(False, target_relation, compiled_code, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
-    {%- if comments_inline %}
-    {{ ice287g_comment_statements(target_relation, model) }}
-    {%- endif %}
-  {%- endcall %}
-  {% do create_indexes(target_relation) %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=True)) %}
-  {% if not comments_inline %}
-    {% do persist_docs(target_relation, model) %}
-  {% endif %}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
-  {{ return({'relations': [target_relation]}) }}
+  {{ return(ice287g_rebuild_in_place('table')) }}
 {% endmaterialization %}
 
 
 {% materialization view, adapter='duckdb', supported_languages=['sql'] %}
+  {{ return(ice287g_rebuild_in_place('view')) }}
+{% endmaterialization %}
+
+
+{#- The body of both materializations: the model's relation (``kind``: table or view) dropped and created
+    anew in one statement of its transaction, between its hooks; grants, indexes (a table's) and docs as
+    dbt-duckdb's materializations apply them. -#}
+{% macro ice287g_rebuild_in_place(kind) %}
   {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set target_relation = this.incorporate(type='view') -%}
+  {%- set target_relation = this.incorporate(type=kind) -%}
   {%- set grant_config = config.get('grants') -%}
   {%- set comments_inline = ice287g_comments_inline(model) -%}
 
@@ -56,20 +39,29 @@
   {%- set drop_first = ice287g_drop_for_rebuild(existing_relation, target_relation) -%}
   {% call statement('main') -%}
     {{ drop_first }}
-    {{ get_create_view_as_sql(target_relation, sql) }}
+    {%- if kind == 'table' %}
+    {%- set partitioned_by = duckdb__get_partitioned_by(target_relation, false) %}
+    {%- set sorted_by = duckdb__get_sorted_by(target_relation, false) %}
+    {{ create_table_as(False, target_relation, compiled_code, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
+    {%- else %}
+    {{ get_create_view_as_sql(target_relation, compiled_code) }}
+    {%- endif %}
     {%- if comments_inline %}
     {{ ice287g_comment_statements(target_relation, model) }}
     {%- endif %}
   {%- endcall %}
+  {%- if kind == 'table' %}
+    {% do create_indexes(target_relation) %}
+  {%- endif %}
+  {{ run_hooks(post_hooks, inside_transaction=True) }}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=True)) %}
   {% if not comments_inline %}
     {% do persist_docs(target_relation, model) %}
   {% endif %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
   {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}
 
 
 {#- The statement that drops the relation a rebuild replaces, for the model's main statement (empty

@@ -142,21 +142,33 @@ def test_an_export_that_fails_fails_the_publish_and_keeps_the_previous_one(
 ):
     """A failure while writing the exports (here a column of a type Parquet cannot hold, in a mart the
     site does not read) ends the publish with that error, and the previous publication stays current."""
-    from warehouse_support import REPO, Publication, copy_warehouse
+    from warehouse_support import REPO, Publication
 
     from ingest.publish import PublishError, publish
 
-    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    warehouse = _altered_copy(
+        built_sample_warehouse,
+        tmp_path,
+        "alter table marts.rpt_incentive_reconciliation add column odd union(n integer, s varchar)",
+    )
     before = Publication.of(warehouse)
-    con = duckdb.connect(str(warehouse / "work.duckdb"))
-    con.execute("alter table marts.rpt_incentive_reconciliation add column odd union(n integer, s varchar)")
-    con.close()
     # the exports run in their own process: its error (pyarrow's, naming the union type) ends the publish
     with pytest.raises(PublishError, match=r"exports .* failed .*ArrowNotImplementedError.*union"):
         publish(warehouse, REPO)
     assert Publication.of(warehouse) == before
     assert not list((warehouse / "publications").glob(".publishing-*"))
     assert _export_processes() == []  # both of the publish's processes ended with it
+
+
+def _altered_copy(built: Path, tmp_path: Path, sql: str) -> Path:
+    """A copy of the built warehouse (its current publication too) whose work file ran ``sql``."""
+    from warehouse_support import copy_warehouse
+
+    warehouse = copy_warehouse(built, tmp_path / "wh")
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    con.execute(sql)
+    con.close()
+    return warehouse
 
 
 def _export_processes() -> list[int]:
@@ -180,15 +192,14 @@ def test_a_publish_refused_before_its_exports_ends_the_processes_it_started_ahea
 ):
     """The marts file's and the exports' processes start with the publish (ingest.exports.spawn_helpers);
     a publish refused before it hands them their work (a denied personal column) ends them too."""
-    from warehouse_support import REPO, Publication, copy_warehouse
+    from warehouse_support import REPO, Publication
 
     from ingest.publish import PublishError, publish
 
-    warehouse = copy_warehouse(built_sample_warehouse, tmp_path / "wh")
+    warehouse = _altered_copy(
+        built_sample_warehouse, tmp_path, "alter table marts.fct_arrests add column birth_date date"
+    )
     before = Publication.of(warehouse)
-    con = duckdb.connect(str(warehouse / "work.duckdb"))
-    con.execute("alter table marts.fct_arrests add column birth_date date")
-    con.close()
     with pytest.raises(PublishError, match=r"denied personal column\(s\) \['birth_date'\]"):
         publish(warehouse, REPO)
     assert Publication.of(warehouse) == before
