@@ -476,6 +476,33 @@ def test_text_columns_clean_as_value_by_value():
             pd.testing.assert_series_equal(fast, slow, check_exact=True)
 
 
+def test_arrow_whitespace_class_is_pythons():
+    import sys
+
+    from ingest.validation.suites import ice
+
+    listed = {c for a, b in ice.WHITESPACE_RANGES for c in range(a, b + 1)}
+    assert listed == {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def test_arrow_text_columns_clean_as_python_does():
+    from ingest.validation.suites import ice
+
+    rng = random.Random(29)
+    spaces = [chr(c) for a, b in ice.WHITESPACE_RANGES for c in range(a, b + 1)]
+    letters = ["A", "b", "\xe9", "\u4e2d", "-", ".", "\u200b", "\ufeff"]  # zero-width ones are not whitespace
+    values = [None, ""]
+    for _ in range(3000):
+        values.append("".join(rng.choice(spaces if rng.random() < 0.4 else letters) for _ in range(rng.randint(0, 8))))
+    for _ in range(40):
+        sample = rng.sample(values, rng.randint(0, 200))
+        column = pa.chunked_array([pa.array(sample[:50], pa.string()), pa.array(sample[50:], pa.string())])
+        assert ice._cleaned_arrow(column).to_pylist() == [ice._clean(v) for v in sample]
+    assert ice._cleaned_arrow(pa.chunked_array([pa.nulls(3)])).to_pylist() == [None] * 3
+    with pytest.raises(TypeError):
+        ice._cleaned_arrow(pa.chunked_array([pa.array([1, 2])]))
+
+
 def test_blank_rows_are_dropped_as_every_cell_decides():
     from ingest.sources.base import FileInfo
     from ingest.sources.ice_sheets import _is_blank, _read_rows
