@@ -510,26 +510,30 @@ class IngestRun:
 
     def read_all(self, paths: list[tuple[Path, Path]]) -> list[FileOutcome | _Pending]:
         """Pass 1 over the data files in path order: hash and de-duplicate each, then detect and parse
-        the first file of each new content (workbooks in the read pool's workers when there is one).
+        the first file of each new content (workbooks in the read pool's workers when there is one, each
+        submitted as soon as it is hashed, so the workers read while the rest are hashed).
 
         The result is the one a file-by-file pass gives: a later copy of bytes parsed earlier in the
         run follows that original; a copy of bytes that did not parse is read under its own name.
         """
-        identified = [self.identify(path, raw_dir) for raw_dir, path in paths]
-        firsts: dict[str, int] = {}  # sha256 -> index of its first new file
-        for k, step in enumerate(identified):
-            if isinstance(step, _Pending):
-                firsts.setdefault(step.file.sha256, k)
-        in_pool = [k for k in firsts.values() if self._poolable(identified[k])] if self.pool else []
-        pooled = self.pool.results([self.task(identified[k], self.sources[:1]) for k in in_pool]) if in_pool else None
-        next_pooled = dict.fromkeys(in_pool)
+        identified: list[FileOutcome | _Pending] = []
+        firsts: set[str] = set()  # sha256 of every new content met so far
+        pooled: dict[int, tuple[ReadTask, Future[Examined]]] = {}  # index -> its task in a worker
+        for raw_dir, path in paths:
+            step = self.identify(path, raw_dir)
+            if isinstance(step, _Pending) and step.file.sha256 not in firsts:
+                firsts.add(step.file.sha256)
+                if self.pool is not None and self._poolable(step):  # a worker starts on it while we hash on
+                    task = self.task(step, self.sources[:1])
+                    pooled[len(identified)] = (task, self.pool.submit(task))
+            identified.append(step)
         steps: list[FileOutcome | _Pending] = []
         for k, step in enumerate(identified):
             if isinstance(step, _Pending):
                 if step.file.sha256 in self.pending_by_sha:
                     step = _Pending(step.rel, step.file, duplicate_of=self.pending_by_sha[step.file.sha256])
                 else:
-                    examined = next(pooled) if pooled is not None and k in next_pooled else None
+                    examined = ReadPool.result(*pooled[k]) if k in pooled else None
                     step = self.record(step, examined)
                     if isinstance(step, _Pending):
                         self.pending_by_sha[step.file.sha256] = step

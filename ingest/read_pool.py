@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -109,7 +108,8 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
 
 
 class ReadPool:
-    """Worker processes examining files in parallel; ``results`` yields them in submission order."""
+    """Worker processes examining files in parallel: ``submit`` a task as soon as its file is known,
+    take its ``result`` (in path order) when it is needed."""
 
     def __init__(self, executor: ProcessPoolExecutor) -> None:
         self.executor = executor
@@ -127,30 +127,31 @@ class ReadPool:
         if workers < 2 or candidate_bytes < POOL_MIN_BYTES or context is None:
             return None
         executor = ProcessPoolExecutor(workers, mp_context=context)
-        try:
-            for started in [executor.submit(os.getpid) for _ in range(workers)]:
-                started.result()
-        except BrokenProcessPool:
-            executor.shutdown(wait=False, cancel_futures=True)
-            return None
+        # With fork, the first submit forks every worker before it returns (CPython's executor must fork
+        # them before its manager thread starts), so they are forked here. Their start is not waited for
+        # (~0.01 s): a pool that breaks at once costs each file a read alone (``result``), as a later break does.
+        executor.submit(os.getpid)
         return cls(executor)
 
-    def results(self, tasks: list[ReadTask]) -> Iterator[Examined]:
-        """Submit every task now; an iterator of their results in order (a task whose worker died is
-        retried alone, see the module doc)."""
-        futures: list[Future[Examined]] = [self.executor.submit(examine, t) for t in tasks]
-        return _in_order(tasks, futures)
+    def submit(self, task: ReadTask) -> Future[Examined]:
+        """Start one task in a worker (workers take tasks in the order they are submitted)."""
+        try:
+            return self.executor.submit(examine, task)
+        except BrokenProcessPool as exc:  # the pool broke before this task: ``result`` reads it alone
+            broken: Future[Examined] = Future()
+            broken.set_exception(exc)
+            return broken
+
+    @staticmethod
+    def result(task: ReadTask, future: Future[Examined]) -> Examined:
+        """A submitted task's result; when its worker died, the file read again alone (see the module doc)."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return _examine_alone(task)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _in_order(tasks: list[ReadTask], futures: list[Future[Examined]]) -> Iterator[Examined]:
-    for task, future in zip(tasks, futures, strict=True):
-        try:
-            yield future.result()
-        except BrokenProcessPool:
-            yield _examine_alone(task)
 
 
 def _examine_alone(task: ReadTask) -> Examined:

@@ -172,6 +172,31 @@ def test_a_worker_that_dies_rejects_only_the_file_it_was_reading(tmp_path, monke
     assert rejected.stage == "read" and read_pool.CRASHED in rejected.detail
 
 
+def test_a_file_submitted_to_a_broken_pool_is_read_alone(tmp_path, monkeypatch, forced_pool):
+    """Files are submitted while the rest are hashed, so the pool can break before a file is submitted:
+    that file is read alone in a fresh worker, like one whose result the break lost."""
+    from ingest.sources import all_sources
+    from ingest.sources.base import FileInfo, LoadContext
+
+    paths = _sheets(tmp_path / "raw", 2)
+    pool = read_pool.ReadPool.start(1 << 30)
+    try:
+        context = LoadContext(raw_dir=tmp_path / "raw", date_overrides={}, warehouse_dir=tmp_path)
+        tasks = [
+            read_pool.ReadTask(FileInfo.from_path(p, tmp_path / "raw"), p.name, all_sources()[:1], context)
+            for p in paths
+        ]
+        dying = pool.executor.submit(os._exit, 9)
+        with pytest.raises(read_pool.BrokenProcessPool):
+            dying.result()
+        future = pool.submit(tasks[0])  # the executor refuses it: a future holding the break
+        assert isinstance(future.exception(), read_pool.BrokenProcessPool)
+        examined = read_pool.ReadPool.result(tasks[0], future)
+        assert examined.status == "parsed" and examined.parsed.n_rows == 3
+    finally:
+        pool.close()
+
+
 def test_an_ingest_freezes_older_objects_and_puts_them_back(tmp_path: Path) -> None:
     """During a run the objects older than it are out of the collector's passes (``gc.freeze``); after
     it (and after one that fails) the collector sees them again, and a caller's own freeze is kept."""
