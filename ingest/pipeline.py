@@ -389,6 +389,8 @@ class IngestRun:
         )
         # 1. read: hash, de-duplicate, detect and parse every file (nothing is written yet but rejections)
         steps.extend(self.read_all([(d, p) for d, p in paths if p.name != OVERRIDE_FILE]))
+        if self.pool is not None:  # every read is done: the workers exit while the files are validated and landed
+            self.pool.close(wait=False)
         landing.record_names(self.con, self.known_names)
         # 2. validate: each suite runs once over all the new files it gates
         to_check = [p for p in steps if isinstance(p, _Pending) and p.duplicate_of is None]

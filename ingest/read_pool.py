@@ -150,8 +150,9 @@ class ReadPool:
         except BrokenProcessPool:
             return _examine_alone(task)
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, wait: bool = True) -> None:
+        """End the workers; ``wait=False`` asks them to exit and returns (a later ``close()`` joins them)."""
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def _examine_alone(task: ReadTask) -> Examined:

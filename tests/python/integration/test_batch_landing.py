@@ -172,6 +172,21 @@ def test_a_worker_that_dies_rejects_only_the_file_it_was_reading(tmp_path, monke
     assert rejected.stage == "read" and read_pool.CRASHED in rejected.detail
 
 
+def test_the_workers_are_gone_when_the_ingest_returns(tmp_path, monkeypatch, forced_pool):
+    """They are asked to exit once the reads are done (before validation and landing) and joined at the end."""
+    import multiprocessing
+
+    closes: list[bool] = []
+    close = read_pool.ReadPool.close
+    monkeypatch.setattr(
+        read_pool.ReadPool, "close", lambda self, wait=True: closes.append(wait) or close(self, wait=wait)
+    )
+    summary = pipeline.ingest_dir(_sheets(tmp_path / "raw", 3)[0].parent, tmp_path / "wh" / "work.duckdb")
+    assert [o.status for o in summary.outcomes] == ["loaded"] * 3
+    assert closes == [False, True]
+    assert multiprocessing.active_children() == []
+
+
 def test_a_file_submitted_to_a_broken_pool_is_read_alone(tmp_path, monkeypatch, forced_pool):
     """Files are submitted while the rest are hashed, so the pool can break before a file is submitted:
     that file is read alone in a fresh worker, like one whose result the break lost."""
